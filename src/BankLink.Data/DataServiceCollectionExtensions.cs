@@ -1,0 +1,37 @@
+using BankLink.Data.DataProtection;
+using BankLink.Data.Migrations;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BankLink.Data;
+
+/// <summary>Registers PostgreSQL, the EF Core model, the migrator and the shared Data Protection key ring.</summary>
+public static class DataServiceCollectionExtensions
+{
+    public static IServiceCollection AddBankLinkData(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "BankLink" }.Build());
+        services.AddDbContextPool<BankLinkDbContext>((provider, options) =>
+        {
+            var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>(), npgsql =>
+            {
+                // Transient faults are retried by EF Core's execution strategy. With it on, code that opens
+                // its own transaction must run inside strategy.ExecuteAsync, and work that could apply twice
+                // (a commit whose answer was lost) must verify before repeating: see DatabaseWork.
+                npgsql.EnableRetryOnFailure(database.MaxRetryCount, TimeSpan.FromSeconds(2), errorCodesToAdd: null);
+                npgsql.CommandTimeout(database.CommandTimeoutSeconds);
+            });
+        });
+        services.AddSingleton<Migrator>();
+        services.AddDataProtection().SetApplicationName("BankLink");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+        return services;
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using BankLink.Data.Migrations;
+using BankLink.Data.Postgres;
+
+namespace BankLink.Server.Commands;
+
+/// <summary>
+/// The binary's command line (System.CommandLine): no command runs the server; <c>migrate</c> and
+/// <c>seed-demo</c> run operator tasks against the same configuration. Tokens the parser does not know
+/// (such as <c>--urls</c> or <c>--ConnectionStrings:BankLink=...</c>) go on to ASP.NET Core's configuration.
+/// </summary>
+public static class BankLinkCommands
+{
+    public static async Task<int> InvokeAsync(string[] args, Func<string[], Task<int>> runServer)
+    {
+        ArgumentNullException.ThrowIfNull(runServer);
+        var root = new RootCommand("BankLink: the bank's OAuth 2.0 / OpenID Connect authorization server and account-data API for API linking.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((parse, _) => Guard(() => runServer([.. parse.UnmatchedTokens])));
+
+        var migrate = new Command("migrate", "Apply pending schema migration scripts, then exit. Production runs this as its own step before new nodes start.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        migrate.SetAction((parse, cancellationToken) => Guard(() => MigrateCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken)));
+        root.Subcommands.Add(migrate);
+
+        var customers = new Option<int?>("--customers")
+        {
+            Description = $"Also generate this many synthetic customers with 13 months of history, for benchmarks (1..{BankLink.DemoBank.BulkSeeder.MaxCustomers:N0}).",
+        };
+        var seed = new Command("seed-demo", "Load the documented sandbox bank (idempotent); with --customers, also bulk synthetic customers.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        seed.Options.Add(customers);
+        seed.SetAction((parse, cancellationToken) =>
+            Guard(() => SeedDemoCommand.RunAsync([.. parse.UnmatchedTokens], parse.GetValue(customers), cancellationToken)));
+        root.Subcommands.Add(seed);
+
+        // Ctrl+C is left to the host (graceful shutdown stops the embedded PostgreSQL) and to the commands.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>Turns the failures an operator can act on into one clear message and a meaningful exit code.</summary>
+    private static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is MigrationScriptEditedException or MigrationOutOfOrderException or SchemaNotCurrentException)
+        {
+            await Console.Error.WriteLineAsync("BankLink cannot use this database: " + e.Message);
+            return ExitCodes.SchemaRefused;
+        }
+        catch (PostgresBinariesNotFoundException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.PostgresMissing;
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is "customers")
+        {
+            await Console.Error.WriteLineAsync($"--customers must be between 1 and {BankLink.DemoBank.BulkSeeder.MaxCustomers:N0}.");
+            return ExitCodes.InvalidArguments;
+        }
+    }
+}

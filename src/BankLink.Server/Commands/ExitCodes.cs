@@ -1,0 +1,16 @@
+namespace BankLink.Server.Commands;
+
+/// <summary>What the binary's exit code tells a script or an orchestrator.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+
+    /// <summary>The schema cannot be used: an applied script was edited, scripts are out of order, or the schema is behind.</summary>
+    public const int SchemaRefused = 2;
+
+    /// <summary>No PostgreSQL server binaries for the embedded database: install them or configure a connection string.</summary>
+    public const int PostgresMissing = 3;
+
+    public const int InvalidArguments = 64;
+}

@@ -1,0 +1,37 @@
+using Serilog;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Json;
+
+namespace BankLink.Server.Hosting;
+
+/// <summary>
+/// Serilog to the console: structured JSON in production (one event per line for the log collector),
+/// readable text in Development. The level comes from configuration (<c>Serilog:MinimumLevel</c>).
+/// Every line written while a request runs carries its RequestId (see <see cref="RequestLoggingMiddleware"/>).
+/// </summary>
+public static class LoggingExtensions
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {RequestId} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Replaces the default providers with Serilog and returns a factory usable before the host is built.</summary>
+    public static ILoggerFactory AddBankLinkLogging(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Application", "BankLink");
+        configuration = builder.Environment.IsDevelopment()
+            ? configuration.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            : configuration.WriteTo.Console(new JsonFormatter(renderMessage: true, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        var logger = configuration.CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace); // Serilog's own levels decide.
+        builder.Logging.AddSerilog(logger, dispose: true);
+        return new SerilogLoggerFactory(logger);
+    }
+}

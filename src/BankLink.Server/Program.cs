@@ -1,0 +1,33 @@
+using BankLink.DemoBank;
+using BankLink.Server.Apis;
+using BankLink.Server.Commands;
+using BankLink.Server.Database;
+using BankLink.Server.Health;
+using BankLink.Server.Hosting;
+
+// The one BankLink binary. No command runs the server; commands run operator tasks (README "Commands").
+return await BankLinkCommands.InvokeAsync(args, RunServerAsync);
+
+static async Task<int> RunServerAsync(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var logging = builder.AddBankLinkLogging();
+    await using var embedded = await builder.AddBankLinkDatabaseAsync(logging);
+    builder.AddBankLinkHttpDefaults();
+    builder.Services.AddBankLinkHealthChecks();
+    builder.Services.AddDemoBank();
+
+    var app = builder.Build();
+    app.UseBankLinkRequestLogging();
+    app.UseBankLinkErrors();
+    app.UseBankLinkSecurityHeaders();
+    app.MapBankLinkHealth();
+    app.MapServiceIndexApi();
+    app.LogListeningAddresses();
+
+    await app.RunAsync();
+    return ExitCodes.Success;
+}
+
+/// <summary>Exposed so integration tests can boot the real application (WebApplicationFactory&lt;Program&gt;).</summary>
+public partial class Program;
