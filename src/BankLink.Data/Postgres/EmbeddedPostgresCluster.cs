@@ -100,14 +100,48 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Stops the server if this process owns it. Safe to call twice, and when the server already stopped.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", cancellationToken);
+
+    /// <summary>Stops the server (immediately: nothing in it is kept) and deletes the whole folder: for throwaway test clusters.</summary>
+    public async Task DestroyAsync()
+    {
+        await StopAsync("immediate", CancellationToken.None);
+        if (Directory.Exists(RootDirectory))
+        {
+            Directory.Delete(RootDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a cluster folder whose owner process is gone (nobody holds its lock), stopping a server it
+    /// left running. Returns false, touching nothing, while a live process owns it.
+    /// </summary>
+    public static async Task<bool> RemoveIfAbandonedAsync(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return true;
+        }
+
+        var cluster = new EmbeddedPostgresCluster(new EmbeddedPostgresOptions { DataDirectory = directory });
+        if (!cluster.TryTakeOwnerLock())
+        {
+            return false;
+        }
+
+        cluster._serverIsOurs = File.Exists(Path.Combine(cluster.DataDirectory, "postmaster.pid"));
+        await cluster.DestroyAsync();
+        return true;
+    }
+
+    private async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
         if (_serverIsOurs)
         {
             _serverIsOurs = false;
             NpgsqlConnection.ClearAllPools();
             var binaries = PostgresBinaries.Locate(_options.BinDirectory);
-            var result = await _runner.RunAsync(binaries.PgCtl, ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], cancellationToken);
+            var result = await _runner.RunAsync(binaries.PgCtl, ["stop", "-D", DataDirectory, "-m", mode, "-w", "-t", "60"], cancellationToken);
 
             // Exit code 1 with "is the server running?" means it already stopped (Ctrl+C reaches it too).
             if (result.ExitCode != 0 && await IsRunningAsync(binaries, cancellationToken))
@@ -120,16 +154,6 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
 
         _ownerLock?.Dispose();
         _ownerLock = null;
-    }
-
-    /// <summary>Stops the server and deletes the whole folder: for throwaway test clusters.</summary>
-    public async Task DestroyAsync()
-    {
-        await StopAsync();
-        if (Directory.Exists(RootDirectory))
-        {
-            Directory.Delete(RootDirectory, recursive: true);
-        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
