@@ -40,16 +40,28 @@ public sealed partial class BulkSeeder(NpgsqlDataSource dataSource, TimeProvider
         var now = clock.GetUtcNow();
         var period = LedgerPeriod.EndingYesterday(clock);
 
-        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConnection) { CommandTimeout = 0 })
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (await AdvisoryLock.AcquireAsync(connection, AdvisoryLockKey, onWait: null, cancellationToken))
         {
-            take.Parameters.AddWithValue(AdvisoryLockKey);
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await LedgerCopy.EnsureBranchesAsync(connection, cancellationToken);
+            var presentPerBatch = await CountPresentPerBatchAsync(connection, cancellationToken);
+            var work = PlanBatches(customers, presentPerBatch);
+            var (added, accounts, transactions) = await WriteBatchesAsync(work, workers, period, now, progress, cancellationToken);
 
-        await LedgerCopy.EnsureBranchesAsync(lockConnection, cancellationToken);
-        var presentPerBatch = await CountPresentPerBatchAsync(lockConnection, cancellationToken);
-        var present = presentPerBatch.Values.Sum();
+            await using (var analyze = new NpgsqlCommand("ANALYZE customers; ANALYZE ledger.accounts; ANALYZE ledger.transactions;", connection) { CommandTimeout = 0 })
+            {
+                await analyze.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var result = new BulkSeedResult(added, presentPerBatch.Values.Sum(), accounts, transactions, clock.GetElapsedTime(started));
+            LogBulkSeeded(logger, result.CustomersAdded, result.CustomersPresent, result.AccountsAdded, result.TransactionsAdded, result.Elapsed.TotalSeconds);
+            return result;
+        }
+    }
+
+    /// <summary>The customer ranges still to write: whole batches, or the rest of a batch an earlier, smaller run began.</summary>
+    private static Queue<(int From, int To)> PlanBatches(int customers, Dictionary<int, int> presentPerBatch)
+    {
         var work = new Queue<(int From, int To)>();
         for (var batch = 0; batch * BatchSize < customers; batch++)
         {
@@ -62,11 +74,17 @@ public sealed partial class BulkSeeder(NpgsqlDataSource dataSource, TimeProvider
             }
         }
 
+        return work;
+    }
+
+    private async Task<(int Customers, long Accounts, long Transactions)> WriteBatchesAsync(
+        Queue<(int From, int To)> work, int workers, LedgerPeriod period, DateTimeOffset now, IProgress<ProgressReport>? progress, CancellationToken cancellationToken)
+    {
         var toAdd = work.Sum(w => w.To - w.From + 1);
         var passwordHash = SecretHasher.Hash(SyntheticPassword);
         var pinHash = SecretHasher.Hash(SyntheticPin);
         long added = 0, accounts = 0, transactions = 0;
-        var gate = new object();
+        var gate = new Lock();
         progress?.Report(new ProgressReport("Seeding synthetic customers", 0, toAdd, "customers"));
 
         async Task Worker()
@@ -84,24 +102,16 @@ public sealed partial class BulkSeeder(NpgsqlDataSource dataSource, TimeProvider
 
                 var (a, t, c) = await TransientFaults.RetryIdempotentAsync(
                     ct => WriteBatchAsync(range.From, range.To, passwordHash, pinHash, period, now, ct), logger, cancellationToken);
-                var done = Interlocked.Add(ref added, c);
                 Interlocked.Add(ref accounts, a);
                 var lines = Interlocked.Add(ref transactions, t);
+                var done = Interlocked.Add(ref added, c);
                 progress?.Report(new ProgressReport("Seeding synthetic customers", done, toAdd, "customers",
                     string.Create(CultureInfo.InvariantCulture, $"{lines:N0} transactions")));
             }
         }
 
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(Worker, cancellationToken)));
-
-        await using (var analyze = new NpgsqlCommand("ANALYZE customers; ANALYZE ledger.accounts; ANALYZE ledger.transactions;", lockConnection) { CommandTimeout = 0 })
-        {
-            await analyze.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var result = new BulkSeedResult((int)added, present, accounts, transactions, clock.GetElapsedTime(started));
-        LogBulkSeeded(logger, result.CustomersAdded, result.CustomersPresent, result.AccountsAdded, result.TransactionsAdded, result.Elapsed.TotalSeconds);
-        return result;
+        return ((int)added, accounts, transactions);
     }
 
     /// <summary>The customer number of synthetic customer <paramref name="index"/> (1-based).</summary>

@@ -63,63 +63,36 @@ public sealed partial class Migrator
     private async Task MigrateOnceAsync(List<MigrationScript> appliedByThisCall, IProgress<ProgressReport>? progress, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await AcquireLockAsync(connection, cancellationToken);
-        try
+        await using var migrationLock = await AdvisoryLock.AcquireAsync(connection, AdvisoryLockKey, () => LogWaitingForLock(_logger), cancellationToken);
+        var applied = await ReadAppliedAsync(connection, createTable: true, cancellationToken);
+        var status = Compare(applied);
+        if (status.Edited.Count > 0)
         {
-            var applied = await ReadAppliedAsync(connection, createTable: true, cancellationToken);
-            var status = Compare(applied);
-            if (status.Edited.Count > 0)
-            {
-                throw new MigrationScriptEditedException(status.Edited, _scripts);
-            }
-
-            if (status.Unknown.Count > 0)
-            {
-                LogNewerDatabase(_logger, string.Join(", ", status.Unknown.Select(u => u.Name)));
-            }
-
-            var highest = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
-            var outOfOrder = status.Pending.FirstOrDefault(p => p.Version < highest);
-            if (outOfOrder is not null)
-            {
-                throw new MigrationOutOfOrderException(outOfOrder, highest);
-            }
-
-            var done = 0;
-            foreach (var script in status.Pending)
-            {
-                progress?.Report(new ProgressReport("Applying " + script.Name, done, status.Pending.Count, "scripts"));
-                await ApplyAsync(connection, script, cancellationToken);
-                appliedByThisCall.Add(script);
-                done++;
-            }
-
-            progress?.Report(new ProgressReport("Schema is current", done, status.Pending.Count, "scripts"));
-        }
-        finally
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
-                unlock.Parameters.AddWithValue(AdvisoryLockKey);
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-        }
-    }
-
-    private async Task AcquireLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
-        tryLock.Parameters.AddWithValue(AdvisoryLockKey);
-        if ((bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
-        {
-            return;
+            throw new MigrationScriptEditedException(status.Edited, _scripts);
         }
 
-        LogWaitingForLock(_logger);
-        await using var waitLock = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { CommandTimeout = 0 };
-        waitLock.Parameters.AddWithValue(AdvisoryLockKey);
-        await waitLock.ExecuteNonQueryAsync(cancellationToken);
+        if (status.Unknown.Count > 0)
+        {
+            LogNewerDatabase(_logger, string.Join(", ", status.Unknown.Select(u => u.Name)));
+        }
+
+        var highest = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
+        var outOfOrder = status.Pending.FirstOrDefault(p => p.Version < highest);
+        if (outOfOrder is not null)
+        {
+            throw new MigrationOutOfOrderException(outOfOrder, highest);
+        }
+
+        var done = 0;
+        foreach (var script in status.Pending)
+        {
+            progress?.Report(new ProgressReport("Applying " + script.Name, done, status.Pending.Count, "scripts"));
+            await ApplyAsync(connection, script, cancellationToken);
+            appliedByThisCall.Add(script);
+            done++;
+        }
+
+        progress?.Report(new ProgressReport("Schema is current", done, status.Pending.Count, "scripts"));
     }
 
     private async Task ApplyAsync(NpgsqlConnection connection, MigrationScript script, CancellationToken cancellationToken)
