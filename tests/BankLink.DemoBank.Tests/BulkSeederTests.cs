@@ -5,24 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BankLink.DemoBank.Tests;
 
 /// <summary>The bulk generator behind <c>seed-demo --customers N</c>, on a small N.</summary>
-public sealed class BulkSeederTests : IAsyncLifetime
+public sealed class BulkSeederTests : ServicesOverDatabase<SchemaDatabase>
 {
-    private readonly SchemaDatabase _database = new();
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _services = BankLinkServices.Build(_database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
-    private BulkSeeder Seeder => _services.GetRequiredService<BulkSeeder>();
+    private BulkSeeder Seeder => Services.GetRequiredService<BulkSeeder>();
 
     [Fact]
     public async Task Seed_CustomersAcrossSeveralBatches_AllWrittenWithHistoryAndInvariantsHold()
@@ -32,12 +17,12 @@ public sealed class BulkSeederTests : IAsyncLifetime
         var result = await Seeder.SeedAsync(customers);
 
         Assert.Equal(customers, result.CustomersAdded);
-        Assert.Equal(customers, await _database.ScalarAsync<long>("SELECT count(*) FROM customers WHERE is_synthetic"));
-        Assert.Equal(result.AccountsAdded, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger.accounts"));
-        Assert.Equal(result.TransactionsAdded, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions"));
+        Assert.Equal(customers, await Database.ScalarAsync<long>("SELECT count(*) FROM customers WHERE is_synthetic"));
+        Assert.Equal(result.AccountsAdded, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.accounts"));
+        Assert.Equal(result.TransactionsAdded, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions"));
         Assert.True(result.TransactionsAdded > customers * 150L, "about two hundred lines per customer");
-        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM otp_devices"));
-        await LedgerInvariantQueries.AssertAllHoldAsync(_database);
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM otp_devices"));
+        await LedgerInvariantQueries.AssertAllHoldAsync(Database);
     }
 
     [Fact]
@@ -59,7 +44,7 @@ public sealed class BulkSeederTests : IAsyncLifetime
         var more = await Seeder.SeedAsync(BulkSeeder.BatchSize + 30);
 
         Assert.Equal(50, more.CustomersAdded);
-        var numbers = await _database.ScalarAsync<string[]>("SELECT array_agg(customer_number ORDER BY customer_number) FROM customers");
+        var numbers = await Database.ScalarAsync<string[]>("SELECT array_agg(customer_number ORDER BY customer_number) FROM customers");
         Assert.Equal(Enumerable.Range(1, BulkSeeder.BatchSize + 30).Select(BulkSeeder.CustomerNumberOf), numbers);
     }
 
@@ -85,7 +70,7 @@ public sealed class BulkSeederTests : IAsyncLifetime
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Seeder.SeedAsync(customers));
 
-        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM customers"));
     }
 
     private sealed class SynchronousProgress(List<ProgressReport> reports) : IProgress<ProgressReport>

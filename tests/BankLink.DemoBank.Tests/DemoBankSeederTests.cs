@@ -9,24 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BankLink.DemoBank.Tests;
 
 /// <summary>The documented sandbox bank, seeded into a fresh migrated database per test.</summary>
-public sealed class DemoBankSeederTests : IAsyncLifetime
+public sealed class DemoBankSeederTests : ServicesOverDatabase<SchemaDatabase>
 {
-    private readonly SchemaDatabase _database = new();
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _services = BankLinkServices.Build(_database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
-    private DemoBankSeeder Seeder => _services.GetRequiredService<DemoBankSeeder>();
+    private DemoBankSeeder Seeder => Services.GetRequiredService<DemoBankSeeder>();
 
     [Fact]
     public async Task Seed_EmptySchema_LoadsEveryDocumentedCustomerWithHistoryAndTheSandboxProvider()
@@ -36,44 +21,44 @@ public sealed class DemoBankSeederTests : IAsyncLifetime
         Assert.Equal(DemoCustomers.All.Count, result.CustomersAdded);
         Assert.True(result.ProviderAdded);
         Assert.True(DemoCustomers.All.Count >= 5);
-        Assert.Equal(DemoCustomers.All.Count, await _database.ScalarAsync<long>("SELECT count(*) FROM customers"));
-        Assert.Equal(DemoCustomers.All.Sum(c => c.Accounts.Count), await _database.ScalarAsync<long>("SELECT count(*) FROM ledger.accounts"));
-        Assert.Equal(result.TransactionsAdded, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions"));
-        Assert.Equal(DemoCustomers.All.Count, await _database.ScalarAsync<long>("SELECT count(*) FROM otp_devices WHERE status = 'active'"));
-        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM providers WHERE is_sandbox"));
-        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM chained_recipients"));
+        Assert.Equal(DemoCustomers.All.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(DemoCustomers.All.Sum(c => c.Accounts.Count), await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.accounts"));
+        Assert.Equal(result.TransactionsAdded, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions"));
+        Assert.Equal(DemoCustomers.All.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM otp_devices WHERE status = 'active'"));
+        Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM providers WHERE is_sandbox"));
+        Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM chained_recipients"));
     }
 
     [Fact]
     public async Task Seed_Twice_SecondRunAddsNothing()
     {
         await Seeder.SeedAsync();
-        var transactions = await _database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions");
+        var transactions = await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions");
 
         var second = await Seeder.SeedAsync();
 
         Assert.Equal(new DemoSeedResult(0, 0, 0, false), second);
-        Assert.Equal(transactions, await _database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions"));
+        Assert.Equal(transactions, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.transactions"));
     }
 
     [Fact]
     public async Task Seed_TwoNodesAtOnce_LoadsOnce()
     {
-        await using var otherNode = BankLinkServices.Build(_database.ConnectionString);
+        await using var otherNode = BankLinkServices.Build(Database.ConnectionString);
 
         var results = await Task.WhenAll(
             Task.Run(() => Seeder.SeedAsync()),
             Task.Run(() => otherNode.GetRequiredService<DemoBankSeeder>().SeedAsync()));
 
         Assert.Equal(DemoCustomers.All.Count, results.Sum(r => r.CustomersAdded));
-        Assert.Equal(DemoCustomers.All.Count, await _database.ScalarAsync<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(DemoCustomers.All.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM customers"));
     }
 
     [Fact]
     public async Task Seed_OneCustomerMissing_OnlyThatOneIsAdded()
     {
         await Seeder.SeedAsync();
-        await _database.ExecuteAsync("""
+        await Database.ExecuteAsync("""
             DELETE FROM ledger.transactions WHERE account_id IN (SELECT id FROM ledger.accounts WHERE customer_number = '1000000006');
             DELETE FROM ledger.accounts WHERE customer_number = '1000000006';
             DELETE FROM otp_devices WHERE customer_id = (SELECT id FROM customers WHERE customer_number = '1000000006');
@@ -83,7 +68,7 @@ public sealed class DemoBankSeederTests : IAsyncLifetime
         var result = await Seeder.SeedAsync();
 
         Assert.Equal(1, result.CustomersAdded);
-        Assert.Equal(DemoCustomers.All.Count, await _database.ScalarAsync<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(DemoCustomers.All.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM customers"));
     }
 
     [Fact]
@@ -91,20 +76,20 @@ public sealed class DemoBankSeederTests : IAsyncLifetime
     {
         await Seeder.SeedAsync();
 
-        await LedgerInvariantQueries.AssertAllHoldAsync(_database);
+        await LedgerInvariantQueries.AssertAllHoldAsync(Database);
     }
 
     [Fact]
     public async Task Seed_Secrets_StoredOnlyAsHashesAndCiphertext()
     {
         await Seeder.SeedAsync();
-        var protector = _services.GetRequiredService<OtpSeedProtector>();
+        var protector = Services.GetRequiredService<OtpSeedProtector>();
 
         foreach (var demo in DemoCustomers.All)
         {
-            var passwordHash = await _database.ScalarAsync<string>("SELECT password_hash FROM customers WHERE login_id = $1", demo.LoginId);
-            var pinHash = await _database.ScalarAsync<string>("SELECT confirmation_pin_hash FROM customers WHERE login_id = $1", demo.LoginId);
-            var protectedSeed = await _database.ScalarAsync<string>("SELECT protected_seed FROM otp_devices WHERE serial_number = $1", demo.OtpSerialNumber);
+            var passwordHash = await Database.ScalarAsync<string>("SELECT password_hash FROM customers WHERE login_id = $1", demo.LoginId);
+            var pinHash = await Database.ScalarAsync<string>("SELECT confirmation_pin_hash FROM customers WHERE login_id = $1", demo.LoginId);
+            var protectedSeed = await Database.ScalarAsync<string>("SELECT protected_seed FROM otp_devices WHERE serial_number = $1", demo.OtpSerialNumber);
 
             Assert.DoesNotContain(demo.Password, passwordHash, StringComparison.Ordinal);
             Assert.True(SecretHasher.Verify(demo.Password, passwordHash));
@@ -119,7 +104,7 @@ public sealed class DemoBankSeederTests : IAsyncLifetime
     public async Task Seed_Dataset_CoversEveryLinkableKindAndEveryReasonNotToLink()
     {
         await Seeder.SeedAsync();
-        var core = _services.GetRequiredService<ICoreBankingGateway>();
+        var core = Services.GetRequiredService<ICoreBankingGateway>();
         var all = new List<CoreAccount>();
         foreach (var customer in DemoCustomers.All)
         {
@@ -147,7 +132,7 @@ public sealed class DemoBankSeederTests : IAsyncLifetime
     public async Task Balance_CardLoan_OutstandingLimitAndAvailable()
     {
         await Seeder.SeedAsync();
-        var core = _services.GetRequiredService<ICoreBankingGateway>();
+        var core = Services.GetRequiredService<ICoreBankingGateway>();
         var loan = (await core.GetAccountsAsync("1000000005", CancellationToken.None)).Single(a => a.Kind == AccountKind.CardLoan);
 
         var balance = await core.GetBalanceAsync(loan.Id, CancellationToken.None);
