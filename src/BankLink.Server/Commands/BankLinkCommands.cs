@@ -18,7 +18,9 @@ public static class BankLinkCommands
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        root.SetAction((parse, _) => Guard(() => runServer([.. parse.UnmatchedTokens])));
+        root.SetAction((parse, _) => UnknownCommand(parse.UnmatchedTokens) is { } unknown
+            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo (see --help).")
+            : Guard(() => runServer([.. parse.UnmatchedTokens])));
 
         var migrate = new Command("migrate", "Apply pending schema migration scripts, then exit. Production runs this as its own step before new nodes start.")
         {
@@ -40,8 +42,38 @@ public static class BankLinkCommands
             Guard(() => SeedDemoCommand.RunAsync([.. parse.UnmatchedTokens], parse.GetValue(customers), cancellationToken)));
         root.Subcommands.Add(seed);
 
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0)
+        {
+            return await Refuse(string.Join(Environment.NewLine, parse.Errors.Select(e => e.Message)));
+        }
+
         // Ctrl+C is left to the host (graceful shutdown stops the embedded PostgreSQL) and to the commands.
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>
+    /// The server takes only configuration switches (<c>--key=value</c> or <c>--key value</c>); a bare word
+    /// that is not a switch's value is a mistyped command, which must not start a server.
+    /// </summary>
+    private static string? UnknownCommand(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var takesValue = i > 0 && tokens[i - 1].StartsWith("--", StringComparison.Ordinal) && !tokens[i - 1].Contains('=', StringComparison.Ordinal);
+            if (!tokens[i].StartsWith('-') && !takesValue)
+            {
+                return tokens[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<int> Refuse(string message)
+    {
+        await Console.Error.WriteLineAsync(message);
+        return ExitCodes.InvalidArguments;
     }
 
     /// <summary>Turns the failures an operator can act on into one clear message and a meaningful exit code.</summary>

@@ -15,7 +15,7 @@ internal sealed partial class ConsoleProgress : IProgress<ProgressReport>
     private readonly ILogger _logger;
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private TimeSpan _lastLog = TimeSpan.MinValue;
+    private TimeSpan? _lastLog;
     private bool _drawn;
 
     private ConsoleProgress(bool terminal, ILogger logger)
@@ -38,7 +38,7 @@ internal sealed partial class ConsoleProgress : IProgress<ProgressReport>
                 Console.Out.Write("\r" + Render(value, rate, _elapsed.Elapsed) + "\u001b[K");
                 _drawn = true;
             }
-            else if (_elapsed.Elapsed - _lastLog >= LogInterval || (value.Total > 0 && value.Done >= value.Total))
+            else if (_lastLog is null || _elapsed.Elapsed - _lastLog >= LogInterval || (value.Total > 0 && value.Done >= value.Total))
             {
                 _lastLog = _elapsed.Elapsed;
                 LogProgress(_logger, value.Phase, value.Done, value.Total, value.Unit, rate, value.Extra ?? "");
