@@ -51,11 +51,7 @@ public sealed class TestPostgres
             return new TestPostgres(server, null);
         }
 
-        // A test host may be killed before its exit handler removes its cluster: sweep what dead runs left.
-        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "banklink-tests-*"))
-        {
-            await EmbeddedPostgresCluster.RemoveIfAbandonedAsync(stale);
-        }
+        await SweepAbandonedClustersAsync();
 
         // /tmp, not the checkout: when tests run as root, PostgreSQL runs as another user that must reach it.
         var directory = Path.Combine(Path.GetTempPath(), "banklink-tests-" + RunId);
@@ -63,6 +59,29 @@ public sealed class TestPostgres
         await cluster.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DestroyAsync().GetAwaiter().GetResult();
         return new TestPostgres(new NpgsqlConnectionStringBuilder(cluster.ConnectionString), cluster);
+    }
+
+    /// <summary>
+    /// A test host may be killed before its exit handler removes its cluster: remove what dead runs left.
+    /// Best effort, and only folders a few minutes old, so a cluster another test process is creating
+    /// right now (folder made, lock not yet taken) is never touched.
+    /// </summary>
+    private static async Task SweepAbandonedClustersAsync()
+    {
+        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "banklink-tests-*"))
+        {
+            try
+            {
+                if (Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddMinutes(-5))
+                {
+                    await EmbeddedPostgresCluster.RemoveIfAbandonedAsync(stale);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Another process is removing it, or it is not ours to remove: leave it.
+            }
+        }
     }
 
     /// <summary>True when this run started its own cluster (it may be stopped and started by tests that own it).</summary>

@@ -100,15 +100,24 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Stops the server if this process owns it. Safe to call twice, and when the server already stopped.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", releaseLock: true, cancellationToken);
 
     /// <summary>Stops the server (immediately: nothing in it is kept) and deletes the whole folder: for throwaway test clusters.</summary>
     public async Task DestroyAsync()
     {
-        await StopAsync("immediate", CancellationToken.None);
-        if (Directory.Exists(RootDirectory))
+        // The lock is held until the folder is gone, so no other process starts deleting it too.
+        await StopAsync("immediate", releaseLock: false, CancellationToken.None);
+        try
         {
-            Directory.Delete(RootDirectory, recursive: true);
+            if (Directory.Exists(RootDirectory))
+            {
+                Directory.Delete(RootDirectory, recursive: true);
+            }
+        }
+        finally
+        {
+            _ownerLock?.Dispose();
+            _ownerLock = null;
         }
     }
 
@@ -134,7 +143,7 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
         return true;
     }
 
-    private async Task StopAsync(string mode, CancellationToken cancellationToken)
+    private async Task StopAsync(string mode, bool releaseLock, CancellationToken cancellationToken)
     {
         if (_serverIsOurs)
         {
@@ -152,8 +161,11 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
             LogStopped(_logger, RootDirectory);
         }
 
-        _ownerLock?.Dispose();
-        _ownerLock = null;
+        if (releaseLock)
+        {
+            _ownerLock?.Dispose();
+            _ownerLock = null;
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
