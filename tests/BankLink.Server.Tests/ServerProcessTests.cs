@@ -114,6 +114,30 @@ public sealed class ServerProcessTests : IAsyncLifetime
         Assert.Contains("apt-get install postgresql", server.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false, "does not exist")]
+    [InlineData(true, "not a PKCS#12 file this password opens")]
+    public async Task KeyRingCertificateMissingOrWrongPassword_ExitsWithConfigurationInvalidAndOneClearLine(bool fileExists, string reason)
+    {
+        var path = Path.Combine(_workingDirectory, "keyring.pfx");
+        if (fileExists)
+        {
+            await KeyRingEncryptionTests.WriteCertificateAsync(path, "the-right-password");
+        }
+
+        await using var server = ServerProcess.Start(_workingDirectory, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__BankLink"] = _database.ConnectionString,
+            ["BankLink__DataProtection__CertificatePath"] = path,
+            ["BankLink__DataProtection__CertificatePassword"] = "Wrong-Password-42",
+        });
+
+        Assert.Equal(Commands.ExitCodes.ConfigurationInvalid, await server.WaitForExitAsync(StartTimeout));
+        Assert.Contains(reason, server.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wrong-Password-42", server.StandardOutput + server.StandardError, StringComparison.Ordinal);
+    }
+
     private string ConnectionStringOfRunningCluster()
     {
         var port = File.ReadAllText(Path.Combine(DataDirectory, "port")).Trim();

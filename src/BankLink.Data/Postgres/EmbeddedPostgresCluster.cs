@@ -185,7 +185,7 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
         await _runner.GiveOwnershipAsync(RootDirectory, cancellationToken);
         if (!await _runner.CanReachAsync(RootDirectory, cancellationToken))
         {
-            throw new InvalidOperationException(
+            throw new StartupConfigurationException(
                 $"BankLink runs as root, so its PostgreSQL runs as the '{_runner.RunAsUser}' user, which cannot reach {RootDirectory}. " +
                 $"Give every parent folder search permission (chmod o+x), or set {EmbeddedPostgresOptions.SectionName}:DataDirectory to a folder it can reach, such as /var/tmp/banklink.");
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BankLink.Data;
 using BankLink.Data.Migrations;
 using BankLink.Data.Postgres;
 
@@ -92,6 +93,11 @@ public static class BankLinkCommands
         {
             await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.PostgresMissing;
+        }
+        catch (StartupConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync("BankLink cannot start: " + e.Message);
+            return ExitCodes.ConfigurationInvalid;
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName is "customers")
         {

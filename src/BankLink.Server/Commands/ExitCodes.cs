@@ -13,4 +13,7 @@ public static class ExitCodes
     public const int PostgresMissing = 3;
 
     public const int InvalidArguments = 64;
+
+    /// <summary>A setting or machine fact to fix first (sysexits EX_CONFIG); the message says which.</summary>
+    public const int ConfigurationInvalid = 78;
 }

@@ -35,6 +35,7 @@ public static class DatabaseExtensions
             .PostConfigure(options => options.SeedDemoAtStartup ??= isEmbedded);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBankLinkData(connectionString);
+        builder.AddKeyRingEncryption();
         if (registerStartup)
         {
             builder.Services.AddHostedService<DatabaseStartup>();
