@@ -15,6 +15,14 @@ dotnet build BankLink.sln --nologo -v quiet
 status=0
 dotnet test BankLink.sln --no-build --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
+# Each test process stops its throwaway PostgreSQL when it exits, but may be ended before its folder is
+# deleted: remove the folders nobody holds any more (the owner's lock is free, no server running).
+for dir in /tmp/banklink-tests-*; do
+    [ -d "$dir" ] || continue
+    [ -e "$dir/data/postmaster.pid" ] && continue
+    flock -n "$dir/owner.lock" rm -rf "$dir" 2>/dev/null || true
+done
+
 passed=0; failed=0; skipped=0; total=0
 for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
