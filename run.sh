@@ -9,7 +9,10 @@ require_dotnet
 # Only the embedded default needs the server binaries; with a configured server BankLink starts nothing.
 [ -n "${ConnectionStrings__BankLink:-}" ] || require_postgres_server
 
-dotnet build src/BankLink.Server/BankLink.Server.csproj -c Release --nologo -v quiet
+build_log=$(mktemp)
+echo "Building BankLink..." >&2
+dotnet build src/BankLink.Server/BankLink.Server.csproj -c Release --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log" >&2; rm -f "$build_log"; exit 1; }
+rm -f "$build_log"
 bin="$PWD/src/BankLink.Server/bin/Release/net10.0"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 exec dotnet "$bin/BankLink.Server.dll" --contentRoot "$bin" "$@"
