@@ -69,25 +69,11 @@ internal static class LedgerCopy
             await importer.WriteAsync(LedgerNames.Status(plan.Status), NpgsqlDbType.Varchar, cancellationToken);
             await importer.WriteAsync(plan.HasPinCard, NpgsqlDbType.Boolean, cancellationToken);
             await importer.WriteAsync(plan.OpenedOn, NpgsqlDbType.Date, cancellationToken);
-            if (plan.ClosesOn is { } closedOn)
-            {
-                await importer.WriteAsync(closedOn, NpgsqlDbType.Date, cancellationToken);
-            }
-            else
-            {
-                await importer.WriteNullAsync(cancellationToken);
-            }
+            await WriteNullableAsync(importer, plan.ClosesOn, NpgsqlDbType.Date, cancellationToken);
 
             await importer.WriteAsync(plan.OpeningBalance, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(account.ClosingBalance, NpgsqlDbType.Bigint, cancellationToken);
-            if (plan.CreditLimit is { } limit)
-            {
-                await importer.WriteAsync(limit, NpgsqlDbType.Bigint, cancellationToken);
-            }
-            else
-            {
-                await importer.WriteNullAsync(cancellationToken);
-            }
+            await WriteNullableAsync(importer, plan.CreditLimit, NpgsqlDbType.Bigint, cancellationToken);
 
             await importer.WriteAsync(plan.AnnualRateBasisPoints, NpgsqlDbType.Integer, cancellationToken);
             await importer.WriteAsync(asOf, NpgsqlDbType.TimestampTz, cancellationToken);
@@ -124,4 +110,8 @@ internal static class LedgerCopy
         await importer.CompleteAsync(cancellationToken);
         return rows;
     }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } present ? importer.WriteAsync(present, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
 }
