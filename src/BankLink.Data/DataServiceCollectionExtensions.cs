@@ -29,6 +29,7 @@ public static class DataServiceCollectionExtensions
             });
         });
         services.AddSingleton<Migrator>();
+        services.AddSingleton<Stores.OnboardingTokenStore>();
         services.AddDataProtection().SetApplicationName("BankLink");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));

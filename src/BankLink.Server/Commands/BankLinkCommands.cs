@@ -20,7 +20,7 @@ public static class BankLinkCommands
             TreatUnmatchedTokensAsErrors = false,
         };
         root.SetAction((parse, _) => UnknownCommand(parse.UnmatchedTokens) is { } unknown
-            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo (see --help).")
+            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo, onboarding-token (see --help).")
             : Guard(() => runServer([.. parse.UnmatchedTokens])));
 
         var migrate = new Command("migrate", "Apply pending schema migration scripts, then exit. Production runs this as its own step before new nodes start.")
@@ -42,6 +42,8 @@ public static class BankLinkCommands
         seed.SetAction((parse, cancellationToken) =>
             Guard(() => SeedDemoCommand.RunAsync([.. parse.UnmatchedTokens], parse.GetValue(customers), cancellationToken)));
         root.Subcommands.Add(seed);
+
+        root.Subcommands.Add(OnboardingTokenCommands.Create(Guard));
 
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
@@ -93,6 +95,11 @@ public static class BankLinkCommands
         {
             await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.PostgresMissing;
+        }
+        catch (BankLink.Data.Stores.OnboardingTokenException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.Refused;
         }
         catch (StartupConfigurationException e)
         {

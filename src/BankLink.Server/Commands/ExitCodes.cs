@@ -12,6 +12,9 @@ public static class ExitCodes
     /// <summary>No PostgreSQL server binaries for the embedded database: install them or configure a connection string.</summary>
     public const int PostgresMissing = 3;
 
+    /// <summary>The request was understood and refused (an unknown provider, a token already renewed); the message says why.</summary>
+    public const int Refused = 4;
+
     public const int InvalidArguments = 64;
 
     /// <summary>A setting or machine fact to fix first (sysexits EX_CONFIG); the message says which.</summary>
