@@ -30,6 +30,8 @@ public static class DataServiceCollectionExtensions
         });
         services.AddSingleton<Migrator>();
         services.AddSingleton<Stores.OnboardingTokenStore>();
+        services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();
+        services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
         services.AddDataProtection().SetApplicationName("BankLink");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));

@@ -4,6 +4,7 @@ using BankLink.Server.Commands;
 using BankLink.Server.Database;
 using BankLink.Server.Health;
 using BankLink.Server.Hosting;
+using BankLink.Server.Hosting.Protocol;
 
 // The one BankLink binary. No command runs the server; commands run operator tasks (README "Commands").
 return await BankLinkCommands.InvokeAsync(args, RunServerAsync);
@@ -16,6 +17,7 @@ static async Task<int> RunServerAsync(string[] args)
     builder.AddBankLinkHttpDefaults();
     builder.Services.AddBankLinkHealthChecks();
     builder.Services.AddDemoBank();
+    builder.AddBankLinkProtocol();
 
     var app = builder.Build();
     app.UseBankLinkRequestLogging();
@@ -23,6 +25,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.UseBankLinkSecurityHeaders();
     app.MapBankLinkHealth();
     app.MapServiceIndexApi();
+    app.MapRegistrationApi();
     app.LogListeningAddresses();
 
     await app.RunAsync();

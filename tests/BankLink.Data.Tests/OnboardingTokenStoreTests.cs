@@ -127,6 +127,16 @@ public sealed class OnboardingTokenStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindUsable_ProviderSuspendedAfterIssue_TokenOpensNothing()
+    {
+        var (token, _) = await Store.IssueAsync(SandboxProvider.Id, "山田 太郎", "test", CancellationToken.None);
+
+        await _database.ExecuteAsync("UPDATE providers SET status = 'suspended' WHERE id = $1", SandboxProvider.Id);
+
+        Assert.Null(await Store.FindUsableAsync(token.Value, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task MarkUsed_CountsUsesAndKeepsTheToken()
     {
         var (token, _) = await Store.IssueAsync(SandboxProvider.Id, "山田 太郎", "test", CancellationToken.None);

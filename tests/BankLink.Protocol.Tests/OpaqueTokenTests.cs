@@ -10,6 +10,7 @@ public sealed class OpaqueTokenTests
     [InlineData(TokenKind.AuthorizationCode, "blac_")]
     [InlineData(TokenKind.RequestUri, "blru_")]
     [InlineData(TokenKind.RegistrationAccessToken, "blra_")]
+    [InlineData(TokenKind.ClientSecret, "blcs_")]
     public void Create_PrefixNamesTheKindAndTheRestIs256BitsBase64Url(TokenKind kind, string prefix)
     {
         var token = OpaqueToken.Create(kind);

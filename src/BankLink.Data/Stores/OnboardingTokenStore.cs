@@ -75,7 +75,7 @@ public sealed class OnboardingTokenStore(NpgsqlDataSource dataSource, TimeProvid
 
     /// <summary>
     /// The token's record when the pasted value is a live token (known id, matching secret, active, not
-    /// expired); null otherwise, without saying which, so the answer teaches a guesser nothing.
+    /// expired, its provider active); null otherwise, without saying which, so a guesser learns nothing.
     /// </summary>
     public async Task<IssuedOnboardingToken?> FindUsableAsync(string? pasted, CancellationToken cancellationToken)
     {
@@ -84,7 +84,11 @@ public sealed class OnboardingTokenStore(NpgsqlDataSource dataSource, TimeProvid
             return null;
         }
 
-        await using var command = dataSource.CreateCommand($"SELECT {Columns}, token_hash FROM onboarding_tokens WHERE id = $1");
+        // A suspended provider's tokens open nothing, whatever their own state.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns}, token_hash FROM onboarding_tokens
+            WHERE id = $1 AND provider_id IN (SELECT id FROM providers WHERE status = 'active')
+            """);
         command.Parameters.AddWithValue(token.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

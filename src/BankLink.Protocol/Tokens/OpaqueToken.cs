@@ -16,6 +16,9 @@ public enum TokenKind
 
     /// <summary>RFC 7592 registration access token.</summary>
     RegistrationAccessToken,
+
+    /// <summary>client_secret of a non-FAPI client (RFC 6749 §2.3.1).</summary>
+    ClientSecret,
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ public static class OpaqueToken
         [TokenKind.AuthorizationCode] = "blac_",
         [TokenKind.RequestUri] = "blru_",
         [TokenKind.RegistrationAccessToken] = "blra_",
+        [TokenKind.ClientSecret] = "blcs_",
     };
 
     /// <summary>The longest token this module creates; anything longer is refused before hashing.</summary>

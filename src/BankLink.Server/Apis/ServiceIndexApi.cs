@@ -22,6 +22,7 @@ public static class ServiceIndexApi
             {
                 ["health_live"] = root + "/health/live",
                 ["health_ready"] = root + "/health/ready",
+                ["registration_endpoint"] = root + RegistrationApi.Path,
             }));
     }
 

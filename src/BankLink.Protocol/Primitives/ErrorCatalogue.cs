@@ -1,0 +1,70 @@
+using static BankLink.Protocol.Primitives.ProtocolConstants;
+
+namespace BankLink.Protocol.Primitives;
+
+/// <summary>
+/// Every client-facing refusal, numbered: BL2xxx are descriptions providers read (BL20xx requests in
+/// general, BL21xx client registration). Ids never change meaning once released; tests assert them.
+/// </summary>
+public static class ErrorCatalogue
+{
+    public static readonly ProtocolError DuplicateParameter = new(Errors.InvalidRequest, "BL2001",
+        "A parameter was sent more than once; send each parameter once (RFC 6749 section 3.1).");
+
+    public static readonly ProtocolError ParameterTooLong = new(Errors.InvalidRequest, "BL2002",
+        "A parameter is longer than BankLink accepts; see the input limits in the developer docs.");
+
+    public static readonly ProtocolError MalformedBody = new(Errors.InvalidRequest, "BL2003",
+        "The request body is not what this endpoint takes; check the content type and the syntax.");
+
+    public static readonly ProtocolError OnboardingTokenInvalid = new(Errors.InvalidToken, "BL2101",
+        "The onboarding token is missing, unknown, expired or revoked; ask the bank for a valid one (8 characters, '@', 16 characters).");
+
+    public static readonly ProtocolError RegistrationAccessTokenInvalid = new(Errors.InvalidToken, "BL2102",
+        "The registration access token is missing or not valid for this client; use the one returned when the client was registered.");
+
+    public static readonly ProtocolError RedirectUriInvalid = new(Errors.InvalidRedirectUri, "BL2110",
+        "redirect_uris must be a non-empty array of absolute https URIs (http only for loopback addresses) without fragments.");
+
+    public static readonly ProtocolError MetadataNotAnObject = new(Errors.InvalidClientMetadata, "BL2111",
+        "The registration request must be a JSON object of client metadata (RFC 7591 section 2).");
+
+    public static readonly ProtocolError MetadataWrongType = new(Errors.InvalidClientMetadata, "BL2112",
+        "A metadata member has the wrong JSON type; see RFC 7591 section 2 for each member's type.");
+
+    public static readonly ProtocolError AuthMethodNotAllowed = new(Errors.InvalidClientMetadata, "BL2113",
+        "token_endpoint_auth_method must be private_key_jwt; client_secret_basic is allowed only with banklink_profile non_fapi.");
+
+    public static readonly ProtocolError JwksRequired = new(Errors.InvalidClientMetadata, "BL2114",
+        "private_key_jwt clients must send their public keys inline as jwks; jwks_uri is not supported.");
+
+    public static readonly ProtocolError JwksInvalid = new(Errors.InvalidClientMetadata, "BL2115",
+        "jwks must hold 1 to 10 public EC P-256 or RSA (2048 bits or more) signing keys, each with a unique kid, and no private members.");
+
+    public static readonly ProtocolError AlgorithmNotAllowed = new(Errors.InvalidClientMetadata, "BL2116",
+        "Signing algorithms must be PS256 or ES256 (RS256 only with banklink_profile non_fapi), and match the registered keys.");
+
+    public static readonly ProtocolError GrantTypeNotAllowed = new(Errors.InvalidClientMetadata, "BL2117",
+        "grant_types may hold authorization_code, refresh_token and client_credentials; response_types only code; refresh_token needs authorization_code.");
+
+    public static readonly ProtocolError ScopeNotAllowed = new(Errors.InvalidClientMetadata, "BL2118",
+        "scope may hold only openid, balance, transactions, grant_management_query and grant_management_revoke.");
+
+    public static readonly ProtocolError DpopRequired = new(Errors.InvalidClientMetadata, "BL2119",
+        "dpop_bound_access_tokens cannot be false: every BankLink access token is DPoP-bound (RFC 9449).");
+
+    public static readonly ProtocolError MetadataUriInvalid = new(Errors.InvalidClientMetadata, "BL2120",
+        "client_uri, logo_uri, policy_uri and tos_uri must be absolute https URIs.");
+
+    public static readonly ProtocolError MetadataValueInvalid = new(Errors.InvalidClientMetadata, "BL2121",
+        "A metadata value is empty, too long or not one BankLink supports; see the registration guide.");
+
+    public static readonly ProtocolError SoftwareStatementUnsupported = new(Errors.InvalidSoftwareStatement, "BL2122",
+        "Software statements are not used: the onboarding token identifies the provider.");
+
+    public static readonly ProtocolError UpdateIdentityInvalid = new(Errors.InvalidClientMetadata, "BL2124",
+        "An update must send client_id, must not send server-issued members, and keeps the profile and token_endpoint_auth_method (RFC 7592 section 2.2).");
+
+    public static readonly ProtocolError ProfileUnknown = new(Errors.InvalidClientMetadata, "BL2123",
+        "banklink_profile must be fapi2 (the default) or non_fapi.");
+}

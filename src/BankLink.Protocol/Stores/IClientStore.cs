@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+
+namespace BankLink.Protocol.Stores;
+
+/// <summary>A registered OAuth client as the engine needs it.</summary>
+/// <param name="Metadata">The validated metadata as registered (RFC 7591 §2), echoed by reads (RFC 7592 §2.1).</param>
+public sealed record RegisteredClient(
+    string ClientId,
+    Guid ProviderId,
+    string RegisteredWith,
+    string Profile,
+    string TokenEndpointAuthMethod,
+    JsonObject Metadata,
+    DateTimeOffset CreatedAt);
+
+/// <summary>What creating a client stores: never a usable secret, only hashes.</summary>
+public sealed record NewClient(
+    string ClientId,
+    Guid ProviderId,
+    string RegisteredWith,
+    string Profile,
+    string TokenEndpointAuthMethod,
+    JsonObject Metadata,
+    byte[]? ClientSecretHash,
+    byte[] RegistrationAccessTokenHash,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Persistence of registered clients (OpenIddict's "applications").</summary>
+public interface IClientStore
+{
+    Task CreateAsync(NewClient client, CancellationToken cancellationToken);
+
+    /// <summary>The active client whose registration access token hashes to <paramref name="registrationAccessTokenHash"/>.</summary>
+    Task<RegisteredClient?> FindByRegistrationAccessTokenAsync(string clientId, byte[] registrationAccessTokenHash, CancellationToken cancellationToken);
+
+    Task<RegisteredClient?> FindAsync(string clientId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the registered metadata (RFC 7592 §2.2).</summary>
+    Task UpdateMetadataAsync(string clientId, JsonObject metadata, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Marks the client deleted (RFC 7592 §2.3); it is kept for the audit trail, never reused.</summary>
+    Task DeleteAsync(string clientId, DateTimeOffset now, CancellationToken cancellationToken);
+}

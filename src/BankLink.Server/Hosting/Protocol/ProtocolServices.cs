@@ -1,0 +1,19 @@
+using BankLink.Protocol.Endpoints.Registration;
+using BankLink.Protocol.Stores;
+using Microsoft.Extensions.Options;
+
+namespace BankLink.Server.Hosting.Protocol;
+
+/// <summary>Registers the protocol engine's endpoint pipelines and the issuer identity.</summary>
+public static class ProtocolServices
+{
+    public static IHostApplicationBuilder AddBankLinkProtocol(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<IssuerOptions>().Bind(builder.Configuration.GetSection(IssuerOptions.SectionName));
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<IssuerOptions>>().Value);
+        builder.Services.AddSingleton(provider => new RegistrationPipeline(
+            provider.GetRequiredService<IOnboardingTokenVerifier>(), provider.GetRequiredService<IClientStore>()));
+        return builder;
+    }
+}
