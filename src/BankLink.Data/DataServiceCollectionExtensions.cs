@@ -32,6 +32,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Stores.OnboardingTokenStore>();
         services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();
         services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
+        services.AddOptions<Keys.SigningKeyOptions>();
+        services.AddSingleton<Keys.SigningKeyRing>();
+        services.AddSingleton<Protocol.Stores.ISigningKeys>(provider => provider.GetRequiredService<Keys.SigningKeyRing>());
         services.AddDataProtection().SetApplicationName("BankLink");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));

@@ -25,6 +25,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.UseBankLinkSecurityHeaders();
     app.MapBankLinkHealth();
     app.MapServiceIndexApi();
+    app.MapDiscoveryApi();
     app.MapRegistrationApi();
     app.LogListeningAddresses();
 

@@ -22,6 +22,8 @@ public static class ServiceIndexApi
             {
                 ["health_live"] = root + "/health/live",
                 ["health_ready"] = root + "/health/ready",
+                ["openid_configuration"] = root + BankLink.Protocol.Endpoints.Discovery.ServerMetadata.OpenIdConfigurationPath,
+                ["jwks_uri"] = root + BankLink.Protocol.Endpoints.Discovery.ServerMetadata.JwksPath,
                 ["registration_endpoint"] = root + RegistrationApi.Path,
             }));
     }

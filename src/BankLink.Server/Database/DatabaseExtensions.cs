@@ -35,6 +35,7 @@ public static class DatabaseExtensions
             .PostConfigure(options => options.SeedDemoAtStartup ??= isEmbedded);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBankLinkData(connectionString);
+        builder.Services.AddOptions<BankLink.Data.Keys.SigningKeyOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.Keys.SigningKeyOptions.SectionName));
         builder.AddKeyRingEncryption();
         if (registerStartup)
         {

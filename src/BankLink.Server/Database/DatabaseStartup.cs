@@ -1,4 +1,5 @@
 using BankLink.Data;
+using BankLink.Data.Keys;
 using BankLink.Data.Migrations;
 using BankLink.DemoBank;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,9 @@ internal sealed class DatabaseStartup(IServiceProvider services) : IHostedLifecy
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await PrepareSchemaAsync(services, cancellationToken);
+
+        // The first start creates the signing keys; later starts find them (and a due successor is made).
+        await services.GetRequiredService<SigningKeyRing>().EnsureKeysAsync(cancellationToken);
         if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SeedDemoAtStartup == true)
         {
             await services.GetRequiredService<DemoBankSeeder>().SeedAsync(cancellationToken);

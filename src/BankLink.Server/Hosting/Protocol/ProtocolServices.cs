@@ -14,6 +14,7 @@ public static class ProtocolServices
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<IssuerOptions>>().Value);
         builder.Services.AddSingleton(provider => new RegistrationPipeline(
             provider.GetRequiredService<IOnboardingTokenVerifier>(), provider.GetRequiredService<IClientStore>()));
+        builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
         return builder;
     }
 }

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using BankLink.Jose;
+using static BankLink.Protocol.Primitives.ProtocolConstants;
+
+namespace BankLink.Protocol.Endpoints.Discovery;
+
+/// <summary>
+/// The authorization server metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3): what the server is
+/// and what it accepts. It advertises only endpoints that exist; each later endpoint adds itself here.
+/// </summary>
+public static class ServerMetadata
+{
+    public const string JwksPath = "/.well-known/jwks.json";
+    public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";
+    public const string OAuthServerMetadataPath = "/.well-known/oauth-authorization-server";
+
+    public static JsonObject Describe(string issuer, string registrationPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(issuer);
+        var root = issuer.TrimEnd('/');
+        static JsonArray Names(IEnumerable<string> names) => [.. names.Select(n => JsonValue.Create(n))];
+        return new JsonObject
+        {
+            ["issuer"] = issuer,
+            ["jwks_uri"] = root + JwksPath,
+            ["registration_endpoint"] = root + registrationPath,
+            ["scopes_supported"] = Names(Scopes.All.Order(StringComparer.Ordinal)),
+            ["response_types_supported"] = Names([ResponseTypes.Code]),
+            ["response_modes_supported"] = Names(["query"]),
+            ["grant_types_supported"] = Names([GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials]),
+            ["token_endpoint_auth_methods_supported"] = Names([ClientAuthenticationMethods.PrivateKeyJwt, ClientAuthenticationMethods.ClientSecretBasic]),
+            ["token_endpoint_auth_signing_alg_values_supported"] = Names(JwsAlgorithms.All.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
+            ["id_token_signing_alg_values_supported"] = Names(JwsAlgorithms.All.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
+            ["dpop_signing_alg_values_supported"] = Names(JwsAlgorithms.Fapi2.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
+            ["subject_types_supported"] = Names(["pairwise"]),
+            ["code_challenge_methods_supported"] = Names(["S256"]),
+            ["authorization_response_iss_parameter_supported"] = true,
+            ["require_pushed_authorization_requests"] = true,
+            ["service_documentation"] = "https://developer.banklink.example/",
+        };
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using BankLink.Protocol.Endpoints.Discovery;
+using BankLink.Protocol.Stores;
+using BankLink.Server.Hosting.Protocol;
+
+namespace BankLink.Server.Apis;
+
+/// <summary>Metadata (RFC 8414, OpenID Connect Discovery) and the public signing keys (jwks_uri, RFC 7517 §5).</summary>
+public static class DiscoveryApi
+{
+    public static WebApplication MapDiscoveryApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(ServerMetadata.OpenIdConfigurationPath, WriteMetadataAsync).WithName("OpenIdConfiguration");
+        app.MapGet(ServerMetadata.OAuthServerMetadataPath, WriteMetadataAsync).WithName("OAuthServerMetadata");
+        app.MapGet(ServerMetadata.JwksPath, async (HttpContext http, ISigningKeys keys) =>
+        {
+            var published = await keys.GetPublishedKeysAsync(http.RequestAborted);
+            await WritePublicAsync(http, JsonNode.Parse(published.ToPublicJson())!.AsObject());
+        }).WithName("Jwks");
+        return app;
+    }
+
+    private static Task WriteMetadataAsync(HttpContext http, IssuerOptions issuer) =>
+        WritePublicAsync(http, ServerMetadata.Describe(issuer.Issuer, RegistrationApi.Path));
+
+    /// <summary>Public documents: cacheable for a few minutes, shorter than the time a new key is published before it signs.</summary>
+    private static async Task WritePublicAsync(HttpContext http, JsonObject body)
+    {
+        http.Response.ContentType = "application/json";
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        await http.Response.WriteAsync(body.ToJsonString(), http.RequestAborted);
+    }
+}
