@@ -32,6 +32,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Stores.OnboardingTokenStore>();
         services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();
         services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
+        services.AddSingleton<Stores.ReplayCache>();
+        services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());
         services.AddOptions<Keys.SigningKeyOptions>();
         services.AddSingleton<Keys.SigningKeyRing>();
         services.AddSingleton<Protocol.Stores.ISigningKeys>(provider => provider.GetRequiredService<Keys.SigningKeyRing>());

@@ -9,7 +9,7 @@ namespace BankLink.Data.Stores;
 /// <summary>Registered OAuth clients in PostgreSQL (the <c>clients</c> table).</summary>
 public sealed class ClientStore(NpgsqlDataSource dataSource) : IClientStore
 {
-    private const string Columns = "client_id, provider_id, registered_with, profile, token_endpoint_auth_method, metadata::text, created_at";
+    private const string Columns = "client_id, provider_id, registered_with, profile, token_endpoint_auth_method, metadata::text, created_at, client_secret_hash";
 
     public async Task CreateAsync(NewClient client, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class ClientStore(NpgsqlDataSource dataSource) : IClientStore
         }
 
         var client = Read(reader);
-        return CryptographicOperations.FixedTimeEquals(reader.GetFieldValue<byte[]>(7), registrationAccessTokenHash) ? client : null;
+        return CryptographicOperations.FixedTimeEquals(reader.GetFieldValue<byte[]>(8), registrationAccessTokenHash) ? client : null;
     }
 
     public async Task<RegisteredClient?> FindAsync(string clientId, CancellationToken cancellationToken)
@@ -74,5 +74,8 @@ public sealed class ClientStore(NpgsqlDataSource dataSource) : IClientStore
 
     private static RegisteredClient Read(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-        JsonNode.Parse(reader.GetString(5))!.AsObject(), reader.GetFieldValue<DateTimeOffset>(6));
+        JsonNode.Parse(reader.GetString(5))!.AsObject(), reader.GetFieldValue<DateTimeOffset>(6))
+    {
+        ClientSecretHash = reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7),
+    };
 }

@@ -17,6 +17,27 @@ public static class ErrorCatalogue
     public static readonly ProtocolError MalformedBody = new(Errors.InvalidRequest, "BL2003",
         "The request body is not what this endpoint takes; check the content type and the syntax.");
 
+    public static readonly ProtocolError ClientAuthenticationMissing = new(Errors.InvalidClient, "BL2201",
+        "Authenticate the client: private_key_jwt (client_assertion_type and client_assertion), or HTTP Basic for clients registered as non_fapi.");
+
+    public static readonly ProtocolError ClientAuthenticationFailed = new(Errors.InvalidClient, "BL2202",
+        "Client authentication failed: check the client_id, the authentication method it was registered with, and the credentials.");
+
+    public static readonly ProtocolError ClientAssertionInvalid = new(Errors.InvalidClient, "BL2203",
+        "The client assertion is malformed or not signed with a registered key and an allowed algorithm (PS256 or ES256; RS256 only for non_fapi clients).");
+
+    public static readonly ProtocolError ClientAssertionClaimsInvalid = new(Errors.InvalidClient, "BL2204",
+        "The client assertion's claims are wrong: iss and sub must be the client_id, aud exactly the issuer identifier as one string, and jti present.");
+
+    public static readonly ProtocolError ClientAssertionExpired = new(Errors.InvalidClient, "BL2205",
+        "The client assertion is expired, not yet valid, or valid for more than 5 minutes; make a fresh one for each request.");
+
+    public static readonly ProtocolError ClientAssertionReplayed = new(Errors.InvalidClient, "BL2206",
+        "The client assertion was already used (same jti); make a fresh one, with a new jti, for each request.");
+
+    public static readonly ProtocolError MultipleClientAuthentications = new(Errors.InvalidRequest, "BL2207",
+        "The request uses more than one client authentication method; use exactly one (RFC 6749 section 2.3).");
+
     public static readonly ProtocolError OnboardingTokenInvalid = new(Errors.InvalidToken, "BL2101",
         "The onboarding token is missing, unknown, expired or revoked; ask the bank for a valid one (8 characters, '@', 16 characters).");
 

@@ -11,6 +11,8 @@ public static class ProtocolConstants
     {
         public const string ClientId = "client_id";
         public const string ClientSecret = "client_secret";
+        public const string ClientAssertion = "client_assertion";
+        public const string ClientAssertionType = "client_assertion_type";
         public const string ClientName = "client_name";
         public const string ClientUri = "client_uri";
         public const string LogoUri = "logo_uri";
@@ -100,6 +102,12 @@ public static class ProtocolConstants
         {
             OpenId, Balance, Transactions, GrantManagementQuery, GrantManagementRevoke,
         };
+    }
+
+    /// <summary>RFC 7523 §2.2: the only client_assertion_type BankLink accepts.</summary>
+    public static class ClientAssertionTypes
+    {
+        public const string JwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     }
 
     public static class Profiles

@@ -11,7 +11,11 @@ public sealed record RegisteredClient(
     string Profile,
     string TokenEndpointAuthMethod,
     JsonObject Metadata,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>SHA-256 of the client_secret of a client_secret_basic client; null otherwise.</summary>
+    public byte[]? ClientSecretHash { get; init; }
+}
 
 /// <summary>What creating a client stores: never a usable secret, only hashes.</summary>
 public sealed record NewClient(
