@@ -35,6 +35,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Stores.ReplayCache>();
         services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());
         services.AddOptions<Keys.SigningKeyOptions>();
+        services.AddOptions<DpopNonceOptions>();
+        services.AddSingleton<Protocol.Dpop.IDpopNonces, DpopNonces>();
         services.AddSingleton<Keys.SigningKeyRing>();
         services.AddSingleton<Protocol.Stores.ISigningKeys>(provider => provider.GetRequiredService<Keys.SigningKeyRing>());
         services.AddDataProtection().SetApplicationName("BankLink");

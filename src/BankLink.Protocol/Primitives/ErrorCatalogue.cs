@@ -38,6 +38,30 @@ public static class ErrorCatalogue
     public static readonly ProtocolError MultipleClientAuthentications = new(Errors.InvalidRequest, "BL2207",
         "The request uses more than one client authentication method; use exactly one (RFC 6749 section 2.3).");
 
+    public static readonly ProtocolError DpopProofMissing = new(Errors.InvalidDpopProof, "BL2301",
+        "Send exactly one DPoP header with a proof for this request: every BankLink token is DPoP-bound (RFC 9449).");
+
+    public static readonly ProtocolError DpopProofInvalid = new(Errors.InvalidDpopProof, "BL2302",
+        "The DPoP proof is malformed or badly signed: typ dpop+jwt, alg ES256 or PS256, the public jwk in its header, jti, htm, htu and iat.");
+
+    public static readonly ProtocolError DpopProofWrongRequest = new(Errors.InvalidDpopProof, "BL2303",
+        "The DPoP proof is for another request: htm must be this request's method and htu its URI without query or fragment.");
+
+    public static readonly ProtocolError DpopProofStale = new(Errors.InvalidDpopProof, "BL2304",
+        "The DPoP proof's iat is too old or in the future; make a fresh proof for each request and check your clock.");
+
+    public static readonly ProtocolError DpopProofReplayed = new(Errors.InvalidDpopProof, "BL2305",
+        "The DPoP proof was already used (same jti); make a fresh proof, with a new jti, for each request.");
+
+    public static readonly ProtocolError DpopProofAccessTokenMismatch = new(Errors.InvalidDpopProof, "BL2306",
+        "The DPoP proof's ath is missing or is not the base64url SHA-256 of the access token sent with it.");
+
+    public static readonly ProtocolError DpopNonceRequired = new(Errors.UseDpopNonce, "BL2307",
+        "Resend the request with a new DPoP proof carrying the nonce from the DPoP-Nonce response header.");
+
+    public static readonly ProtocolError DpopKeyMismatch = new(Errors.InvalidDpopProof, "BL2308",
+        "The DPoP proof is signed with another key than the one this token or request is bound to; use the same key throughout.");
+
     public static readonly ProtocolError OnboardingTokenInvalid = new(Errors.InvalidToken, "BL2101",
         "The onboarding token is missing, unknown, expired or revoked; ask the bank for a valid one (8 characters, '@', 16 characters).");
 

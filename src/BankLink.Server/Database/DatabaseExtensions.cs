@@ -36,6 +36,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBankLinkData(connectionString);
         builder.Services.AddOptions<BankLink.Data.Keys.SigningKeyOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.Keys.SigningKeyOptions.SectionName));
+        builder.Services.AddOptions<BankLink.Data.DataProtection.DpopNonceOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.DataProtection.DpopNonceOptions.SectionName));
         builder.AddKeyRingEncryption();
         if (registerStartup)
         {
