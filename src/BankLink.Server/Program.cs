@@ -27,6 +27,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapServiceIndexApi();
     app.MapDiscoveryApi();
     app.MapRegistrationApi();
+    app.MapPushedAuthorizationApi();
     app.LogListeningAddresses();
 
     await app.RunAsync();

@@ -62,6 +62,33 @@ public static class ErrorCatalogue
     public static readonly ProtocolError DpopKeyMismatch = new(Errors.InvalidDpopProof, "BL2308",
         "The DPoP proof is signed with another key than the one this token or request is bound to; use the same key throughout.");
 
+    public static readonly ProtocolError ResponseTypeUnsupported = new(Errors.InvalidRequest, "BL2401",
+        "response_type must be code, and the client must be registered for the authorization_code grant.");
+
+    public static readonly ProtocolError RedirectUriNotRegistered = new(Errors.InvalidRequest, "BL2402",
+        "redirect_uri is required and must equal, character for character, one of the client's registered redirect_uris.");
+
+    public static readonly ProtocolError PkceRequired = new(Errors.InvalidRequest, "BL2403",
+        "PKCE is required: code_challenge (43 base64url characters) with code_challenge_method S256; plain is not accepted.");
+
+    public static readonly ProtocolError ScopeInvalid = new(Errors.InvalidScope, "BL2404",
+        "scope must list scopes the client registered, with balance or transactions (and openid for OpenID Connect).");
+
+    public static readonly ProtocolError AuthorizationParameterInvalid = new(Errors.InvalidRequest, "BL2405",
+        "An authorization parameter is malformed: state, nonce, prompt (none, login, consent; none alone), max_age (whole seconds), login_hint or ui_locales.");
+
+    public static readonly ProtocolError GrantManagementInvalid = new(Errors.InvalidRequest, "BL2406",
+        "grant_management_action must be create, merge or replace; merge and replace need the grant_id of one of this client's grants, create none.");
+
+    public static readonly ProtocolError RequestObjectUnsupported = new(Errors.InvalidRequest, "BL2407",
+        "Send the authorization parameters as form fields: request objects (request) and a request_uri are not accepted at the PAR endpoint.");
+
+    public static readonly ProtocolError DpopJktMismatch = new(Errors.InvalidRequest, "BL2408",
+        "dpop_jkt must be the RFC 7638 thumbprint of the key that signs this request's DPoP proof (RFC 9449 section 10).");
+
+    public static readonly ProtocolError ClientIdMismatch = new(Errors.InvalidRequest, "BL2409",
+        "client_id must be the client that authenticated this request.");
+
     public static readonly ProtocolError OnboardingTokenInvalid = new(Errors.InvalidToken, "BL2101",
         "The onboarding token is missing, unknown, expired or revoked; ask the bank for a valid one (8 characters, '@', 16 characters).");
 

@@ -21,6 +21,21 @@ public static class ProtocolConstants
         public const string Contacts = "contacts";
         public const string RedirectUris = "redirect_uris";
         public const string RedirectUri = "redirect_uri";
+        public const string ResponseType = "response_type";
+        public const string State = "state";
+        public const string Nonce = "nonce";
+        public const string CodeChallenge = "code_challenge";
+        public const string CodeChallengeMethod = "code_challenge_method";
+        public const string Prompt = "prompt";
+        public const string MaxAge = "max_age";
+        public const string LoginHint = "login_hint";
+        public const string UiLocales = "ui_locales";
+        public const string Request = "request";
+        public const string RequestUri = "request_uri";
+        public const string ExpiresIn = "expires_in";
+        public const string DpopJkt = "dpop_jkt";
+        public const string GrantId = "grant_id";
+        public const string GrantManagementAction = "grant_management_action";
         public const string GrantTypes = "grant_types";
         public const string ResponseTypes = "response_types";
         public const string Scope = "scope";
@@ -109,6 +124,31 @@ public static class ProtocolConstants
     {
         public const string JwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     }
+
+    /// <summary>RFC 7636 §4.3: S256 is the only method BankLink accepts (FAPI 2.0 §5.3.2.2; plain is refused).</summary>
+    public static class CodeChallengeMethods
+    {
+        public const string S256 = "S256";
+    }
+
+    /// <summary>OpenID Connect Core §3.1.2.1 prompt values BankLink honours.</summary>
+    public static class Prompts
+    {
+        public const string None = "none";
+        public const string Login = "login";
+        public const string Consent = "consent";
+    }
+
+    /// <summary>FAPI Grant Management §5.2: what an authorization request does to an existing grant.</summary>
+    public static class GrantManagementActions
+    {
+        public const string Create = "create";
+        public const string Merge = "merge";
+        public const string Replace = "replace";
+    }
+
+    /// <summary>RFC 9126 §2.2: the URN prefix of a pushed request's reference.</summary>
+    public const string RequestUriPrefix = "urn:ietf:params:oauth:request_uri:";
 
     public static class Profiles
     {

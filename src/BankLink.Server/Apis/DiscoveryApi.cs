@@ -22,7 +22,7 @@ public static class DiscoveryApi
     }
 
     private static Task WriteMetadataAsync(HttpContext http, IssuerOptions issuer) =>
-        WritePublicAsync(http, ServerMetadata.Describe(issuer.Issuer, RegistrationApi.Path));
+        WritePublicAsync(http, ServerMetadata.Describe(issuer.Issuer, RegistrationApi.Path, PushedAuthorizationApi.Path));
 
     /// <summary>Public documents: cacheable for a few minutes, shorter than the time a new key is published before it signs.</summary>
     private static async Task WritePublicAsync(HttpContext http, JsonObject body)

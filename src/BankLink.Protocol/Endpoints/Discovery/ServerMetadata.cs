@@ -14,7 +14,7 @@ public static class ServerMetadata
     public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";
     public const string OAuthServerMetadataPath = "/.well-known/oauth-authorization-server";
 
-    public static JsonObject Describe(string issuer, string registrationPath)
+    public static JsonObject Describe(string issuer, string registrationPath, string pushedAuthorizationPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(issuer);
         var root = issuer.TrimEnd('/');
@@ -24,6 +24,7 @@ public static class ServerMetadata
             ["issuer"] = issuer,
             ["jwks_uri"] = root + JwksPath,
             ["registration_endpoint"] = root + registrationPath,
+            ["pushed_authorization_request_endpoint"] = root + pushedAuthorizationPath,
             ["scopes_supported"] = Names(Scopes.All.Order(StringComparer.Ordinal)),
             ["response_types_supported"] = Names([ResponseTypes.Code]),
             ["response_modes_supported"] = Names(["query"]),

@@ -17,7 +17,9 @@ public static partial class ProtocolResults
         ArgumentNullException.ThrowIfNull(error);
         return error.Error switch
         {
-            Errors.InvalidClient or Errors.InvalidToken or Errors.InvalidDpopProof or Errors.UseDpopNonce => StatusCodes.Status401Unauthorized,
+            // At the authorization server a DPoP error is a 400 like any other request error (RFC 9449 §5 and §8);
+            // the resource API answers 401 with a DPoP challenge instead.
+            Errors.InvalidClient or Errors.InvalidToken => StatusCodes.Status401Unauthorized,
             Errors.InsufficientScope => StatusCodes.Status403Forbidden,
             Errors.ServerError => StatusCodes.Status500InternalServerError,
             _ => StatusCodes.Status400BadRequest,
@@ -35,6 +37,11 @@ public static partial class ProtocolResults
         if (error.Error == Errors.InvalidToken)
         {
             http.Response.Headers.WWWAuthenticate = $"Bearer error=\"{error.Error}\", error_description=\"{error.Description.Replace("\"", "'", StringComparison.Ordinal)}\"";
+        }
+        else if (error.Error == Errors.InvalidClient && BasicCredentials(http.Request) is not null)
+        {
+            // RFC 6749 §5.2: a client that tried the Authorization header gets a challenge for its scheme.
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"BankLink\"";
         }
 
         await WriteJsonAsync(http, status, new JsonObject
@@ -74,6 +81,33 @@ public static partial class ProtocolResults
             ? value[scheme.Length..].Trim()
             : null;
     }
+
+    /// <summary>
+    /// HTTP Basic client credentials (RFC 6749 §2.3.1: id and secret are form-urlencoded, then base64), or
+    /// null when there is no Basic header. A malformed header gives an empty id, which authenticates nobody.
+    /// </summary>
+    public static (string ClientId, string? Secret)? BasicCredentials(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var headers = request.Headers.Authorization;
+        if (headers.Count != 1 || headers[0] is not { } value || !value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim()));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? (string.Empty, null) : (FormDecode(decoded[..colon]), FormDecode(decoded[(colon + 1)..]));
+        }
+        catch (FormatException)
+        {
+            return (string.Empty, null);
+        }
+    }
+
+    private static string FormDecode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
 
     [LoggerMessage(EventId = 6601, Level = LogLevel.Information, Message = "Protocol request refused: {ErrorId} {Error} ({Detail})")]
     private static partial void LogRefused(ILogger logger, string errorId, string error, string detail);

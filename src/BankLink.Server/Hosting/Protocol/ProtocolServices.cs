@@ -1,3 +1,6 @@
+using BankLink.Protocol.ClientAuthentication;
+using BankLink.Protocol.Dpop;
+using BankLink.Protocol.Endpoints.PushedAuthorization;
 using BankLink.Protocol.Endpoints.Registration;
 using BankLink.Protocol.Stores;
 using Microsoft.Extensions.Options;
@@ -14,6 +17,10 @@ public static class ProtocolServices
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<IssuerOptions>>().Value);
         builder.Services.AddSingleton(provider => new RegistrationPipeline(
             provider.GetRequiredService<IOnboardingTokenVerifier>(), provider.GetRequiredService<IClientStore>()));
+        builder.Services.AddSingleton<ClientAuthenticator>();
+        builder.Services.AddSingleton<DpopProofValidator>();
+        builder.Services.AddSingleton(provider => PushedAuthorizationPipeline.Create(
+            provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(), provider.GetRequiredService<IPushedRequestStore>()));
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
         return builder;
     }
