@@ -33,6 +33,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();
         services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
         services.AddSingleton<Protocol.Stores.IPushedRequestStore, Stores.PushedRequestStore>();
+        services.AddSingleton<Protocol.Stores.ITokenStore, Stores.TokenStore>();
         services.AddSingleton<Stores.ReplayCache>();
         services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());
         services.AddOptions<Keys.SigningKeyOptions>();

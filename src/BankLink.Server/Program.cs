@@ -28,6 +28,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapDiscoveryApi();
     app.MapRegistrationApi();
     app.MapPushedAuthorizationApi();
+    app.MapTokenApi();
     app.LogListeningAddresses();
 
     await app.RunAsync();

@@ -35,7 +35,7 @@ internal sealed class ProviderClient
 
     public Jwk DpopKey { get; } = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), null, includePrivate: true);
 
-    public static async Task<ProviderClient> RegisterAsync(BankLinkApp app, string scope = "openid balance transactions")
+    public static async Task<ProviderClient> RegisterAsync(BankLinkApp app, string scope = "openid balance transactions", string[]? grantTypes = null)
     {
         var (token, _) = await app.Services.GetRequiredService<OnboardingTokenStore>().IssueAsync(SandboxProvider.Id, "Test Engineer", "test", CancellationToken.None);
         var key = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), "client-key", includePrivate: true);
@@ -44,7 +44,7 @@ internal sealed class ProviderClient
             ["client_name"] = "Kakeibo App",
             ["redirect_uris"] = new JsonArray(RedirectUri),
             ["token_endpoint_auth_method"] = "private_key_jwt",
-            ["grant_types"] = new JsonArray("authorization_code", "refresh_token"),
+            ["grant_types"] = new JsonArray([.. (grantTypes ?? ["authorization_code", "refresh_token"]).Select(g => JsonValue.Create(g))]),
             ["scope"] = scope,
             ["jwks"] = JsonNode.Parse($$"""{"keys":[{{key.ToPublicJson()}}]}"""),
         };
@@ -103,6 +103,25 @@ internal sealed class ProviderClient
         new("code_challenge", Convert.ToBase64String(SHA256.HashData("verifier-that-is-long-enough-to-be-a-real-pkce-verifier"u8)).TrimEnd('=').Replace('+', '-').Replace('/', '_')),
         new("code_challenge_method", "S256"),
     ];
+
+    /// <summary>POSTs a form to a back-channel endpoint, with this client's assertion unless told otherwise.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, IEnumerable<KeyValuePair<string, string>> parameters, string? dpopProof = null, bool authenticate = true)
+    {
+        var form = parameters.ToList();
+        if (authenticate)
+        {
+            form.Add(new("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+            form.Add(new("client_assertion", Assertion()));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        if (dpopProof is not null)
+        {
+            request.Headers.Add("DPoP", dpopProof);
+        }
+
+        return await App.CreateClient().SendAsync(request);
+    }
 
     public async Task<HttpResponseMessage> PushAsync(IEnumerable<KeyValuePair<string, string>> parameters, string? dpopProof = null, AuthenticationHeaderValue? authorization = null)
     {

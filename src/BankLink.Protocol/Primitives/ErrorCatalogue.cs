@@ -89,6 +89,21 @@ public static class ErrorCatalogue
     public static readonly ProtocolError ClientIdMismatch = new(Errors.InvalidRequest, "BL2409",
         "client_id must be the client that authenticated this request.");
 
+    public static readonly ProtocolError GrantTypeMissing = new(Errors.InvalidRequest, "BL2501",
+        "grant_type is required at the token endpoint.");
+
+    public static readonly ProtocolError GrantTypeUnsupported = new(Errors.UnsupportedGrantType, "BL2502",
+        "This grant_type is not offered by this server; see grant_types_supported in the server metadata.");
+
+    public static readonly ProtocolError GrantTypeNotRegistered = new(Errors.UnauthorizedClient, "BL2503",
+        "The client is not registered for this grant_type; add it to the client's grant_types (RFC 7592 update).");
+
+    public static readonly ProtocolError ClientCredentialsScopeInvalid = new(Errors.InvalidScope, "BL2504",
+        "client_credentials tokens carry only provider-level scopes the client registered: grant_management_query, grant_management_revoke.");
+
+    public static readonly ProtocolError TokenParameterMissing = new(Errors.InvalidRequest, "BL2601",
+        "token is required: the access or refresh token to introspect or revoke.");
+
     public static readonly ProtocolError OnboardingTokenInvalid = new(Errors.InvalidToken, "BL2101",
         "The onboarding token is missing, unknown, expired or revoked; ask the bank for a valid one (8 characters, '@', 16 characters).");
 

@@ -35,6 +35,12 @@ public static class ProtocolConstants
         public const string ExpiresIn = "expires_in";
         public const string DpopJkt = "dpop_jkt";
         public const string GrantId = "grant_id";
+        public const string GrantType = "grant_type";
+        public const string AccessToken = "access_token";
+        public const string TokenType = "token_type";
+        public const string Token = "token";
+        public const string TokenTypeHint = "token_type_hint";
+        public const string Active = "active";
         public const string GrantManagementAction = "grant_management_action";
         public const string GrantTypes = "grant_types";
         public const string ResponseTypes = "response_types";

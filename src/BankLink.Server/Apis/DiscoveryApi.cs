@@ -22,7 +22,17 @@ public static class DiscoveryApi
     }
 
     private static Task WriteMetadataAsync(HttpContext http, IssuerOptions issuer) =>
-        WritePublicAsync(http, ServerMetadata.Describe(issuer.Issuer, RegistrationApi.Path, PushedAuthorizationApi.Path));
+        WritePublicAsync(http, ServerMetadata.Describe(issuer.Issuer, Endpoints, BankLink.Protocol.Endpoints.Token.ValidateGrantType.Offered));
+
+    /// <summary>The endpoints this build serves, by their RFC 8414 / RFC 9126 / RFC 7591 metadata names.</summary>
+    private static readonly Dictionary<string, string> Endpoints = new(StringComparer.Ordinal)
+    {
+        ["registration_endpoint"] = RegistrationApi.Path,
+        ["pushed_authorization_request_endpoint"] = PushedAuthorizationApi.Path,
+        ["token_endpoint"] = TokenApi.TokenPath,
+        ["introspection_endpoint"] = TokenApi.IntrospectionPath,
+        ["revocation_endpoint"] = TokenApi.RevocationPath,
+    };
 
     /// <summary>Public documents: cacheable for a few minutes, shorter than the time a new key is published before it signs.</summary>
     private static async Task WritePublicAsync(HttpContext http, JsonObject body)

@@ -1,10 +1,6 @@
-using BankLink.Protocol.ClientAuthentication;
-using BankLink.Protocol.Dpop;
 using BankLink.Protocol.Endpoints.PushedAuthorization;
 using BankLink.Protocol.Pipeline;
-using BankLink.Protocol.Primitives;
 using BankLink.Server.Hosting.Protocol;
-using static BankLink.Protocol.Primitives.ProtocolConstants;
 
 namespace BankLink.Server.Apis;
 
@@ -23,35 +19,10 @@ public static class PushedAuthorizationApi
         return app;
     }
 
-    private static async Task PushAsync(HttpContext http, Pipeline<PushedAuthorizationContext> pipeline, IssuerOptions issuer, IDpopNonces nonces, TimeProvider clock, ILoggerFactory loggers)
+    private static async Task PushAsync(HttpContext http, Pipeline<PushedAuthorizationContext> pipeline, IssuerOptions issuer, TimeProvider clock, ILoggerFactory loggers)
     {
-        var request = await FormRequest.ReadAsync(http.Request);
-        var basic = ProtocolResults.BasicCredentials(http.Request);
-        var context = new PushedAuthorizationContext(
-            request ?? ProtocolRequest.FromPairs([]),
-            new ClientCredentials(request?.Get(Parameters.ClientId), request?.Get(Parameters.ClientAssertionType), request?.Get(Parameters.ClientAssertion),
-                request?.Get(Parameters.ClientSecret), basic?.ClientId, basic?.Secret),
-            issuer.Issuer, new Uri(issuer.Issuer.TrimEnd('/') + Path), [.. http.Request.Headers["DPoP"].Select(v => v ?? "")], clock.GetUtcNow());
-        if (request is null)
-        {
-            context.Reject(ErrorCatalogue.MalformedBody, "PAR body not application/x-www-form-urlencoded or too large");
-        }
-        else
-        {
-            await pipeline.RunAsync(context, http.RequestAborted);
-        }
-
-        if (context.Error is not null)
-        {
-            if (context.Error.Error == Errors.UseDpopNonce)
-            {
-                http.Response.Headers["DPoP-Nonce"] = nonces.Issue();
-            }
-
-            await ProtocolResults.WriteErrorAsync(http, context, loggers.CreateLogger(typeof(PushedAuthorizationApi).FullName!));
-            return;
-        }
-
-        await ProtocolResults.WriteJsonAsync(http, StatusCodes.Status201Created, context.Response!);
+        var input = await BackChannel.ReadAsync(http.Request);
+        var context = new PushedAuthorizationContext(input.RequestOrEmpty, input.Credentials, issuer.Issuer, issuer.EndpointUri(Path), input.DpopHeaders, clock.GetUtcNow());
+        await BackChannel.RespondAsync(http, input, context, pipeline, c => c.Response, StatusCodes.Status201Created, loggers.CreateLogger(typeof(PushedAuthorizationApi).FullName!));
     }
 }

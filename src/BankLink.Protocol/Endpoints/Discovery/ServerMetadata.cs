@@ -6,7 +6,8 @@ namespace BankLink.Protocol.Endpoints.Discovery;
 
 /// <summary>
 /// The authorization server metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3): what the server is
-/// and what it accepts. It advertises only endpoints that exist; each later endpoint adds itself here.
+/// and what it accepts. The host passes the endpoints that exist and the grant types offered, so nothing is
+/// advertised that does not work.
 /// </summary>
 public static class ServerMetadata
 {
@@ -14,21 +15,20 @@ public static class ServerMetadata
     public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";
     public const string OAuthServerMetadataPath = "/.well-known/oauth-authorization-server";
 
-    public static JsonObject Describe(string issuer, string registrationPath, string pushedAuthorizationPath)
+    public static JsonObject Describe(string issuer, IReadOnlyDictionary<string, string> endpointPaths, IEnumerable<string> grantTypes)
     {
         ArgumentException.ThrowIfNullOrEmpty(issuer);
+        ArgumentNullException.ThrowIfNull(endpointPaths);
         var root = issuer.TrimEnd('/');
         static JsonArray Names(IEnumerable<string> names) => [.. names.Select(n => JsonValue.Create(n))];
-        return new JsonObject
+        var metadata = new JsonObject
         {
             ["issuer"] = issuer,
             ["jwks_uri"] = root + JwksPath,
-            ["registration_endpoint"] = root + registrationPath,
-            ["pushed_authorization_request_endpoint"] = root + pushedAuthorizationPath,
             ["scopes_supported"] = Names(Scopes.All.Order(StringComparer.Ordinal)),
             ["response_types_supported"] = Names([ResponseTypes.Code]),
             ["response_modes_supported"] = Names(["query"]),
-            ["grant_types_supported"] = Names([GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials]),
+            ["grant_types_supported"] = Names(grantTypes),
             ["token_endpoint_auth_methods_supported"] = Names([ClientAuthenticationMethods.PrivateKeyJwt, ClientAuthenticationMethods.ClientSecretBasic]),
             ["token_endpoint_auth_signing_alg_values_supported"] = Names(JwsAlgorithms.All.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
             ["id_token_signing_alg_values_supported"] = Names(JwsAlgorithms.All.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
@@ -39,5 +39,11 @@ public static class ServerMetadata
             ["require_pushed_authorization_requests"] = true,
             ["service_documentation"] = "https://developer.banklink.example/",
         };
+        foreach (var (member, path) in endpointPaths)
+        {
+            metadata[member] = root + path;
+        }
+
+        return metadata;
     }
 }

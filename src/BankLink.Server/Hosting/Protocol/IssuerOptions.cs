@@ -6,4 +6,7 @@ public sealed class IssuerOptions
     public const string SectionName = "BankLink";
 
     public string Issuer { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>An endpoint's public URI: what DPoP proofs name as htu, whatever Host header a proxy forwards.</summary>
+    public Uri EndpointUri(string path) => new(Issuer.TrimEnd('/') + path);
 }

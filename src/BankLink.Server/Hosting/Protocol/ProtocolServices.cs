@@ -1,7 +1,10 @@
 using BankLink.Protocol.ClientAuthentication;
 using BankLink.Protocol.Dpop;
 using BankLink.Protocol.Endpoints.PushedAuthorization;
+using BankLink.Protocol.Endpoints.Introspection;
 using BankLink.Protocol.Endpoints.Registration;
+using BankLink.Protocol.Endpoints.Token;
+using BankLink.Protocol.Tokens;
 using BankLink.Protocol.Stores;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +24,12 @@ public static class ProtocolServices
         builder.Services.AddSingleton<DpopProofValidator>();
         builder.Services.AddSingleton(provider => PushedAuthorizationPipeline.Create(
             provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(), provider.GetRequiredService<IPushedRequestStore>()));
+        builder.Services.AddOptions<TokenOptions>().Bind(builder.Configuration.GetSection(TokenOptions.SectionName));
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<TokenOptions>>().Value);
+        builder.Services.AddSingleton(provider => TokenPipeline.Create(
+            provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(),
+            provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<TokenOptions>()));
+        builder.Services.AddSingleton<TokenManagementPipelines>();
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
         return builder;
     }

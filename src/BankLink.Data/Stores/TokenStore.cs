@@ -1,0 +1,62 @@
+using BankLink.Protocol.Stores;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BankLink.Data.Stores;
+
+/// <summary>Tokens in PostgreSQL, looked up by the SHA-256 of their value.</summary>
+public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
+{
+    public async Task CreateAsync(StoredToken token, byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO tokens (id, token_hash, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            """);
+        command.Parameters.AddWithValue(token.Id);
+        command.Parameters.AddWithValue(tokenHash);
+        command.Parameters.AddWithValue(EnumNames.ToDatabase(token.Kind));
+        command.Parameters.AddWithValue(token.ClientId);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.GrantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.AddWithValue(token.Scope);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.Jkt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.AddWithValue(EnumNames.ToDatabase(token.Status));
+        command.Parameters.AddWithValue(token.CreatedAt);
+        command.Parameters.AddWithValue(token.ExpiresAt);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<StoredToken?> FindByHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at FROM tokens WHERE token_hash = $1");
+        command.Parameters.AddWithValue(tokenHash);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new StoredToken(
+            reader.GetGuid(0),
+            EnumNames.FromDatabase<StoredTokenKind>(reader.GetString(1)),
+            reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetGuid(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            EnumNames.FromDatabase<StoredTokenStatus>(reader.GetString(7)),
+            reader.GetFieldValue<DateTimeOffset>(8),
+            reader.GetFieldValue<DateTimeOffset>(9));
+    }
+
+    public async Task<bool> RevokeAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE tokens SET status = 'revoked', revoked_at = $2 WHERE id = $1 AND status = 'active'");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+}

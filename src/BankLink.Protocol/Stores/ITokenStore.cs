@@ -1,0 +1,47 @@
+namespace BankLink.Protocol.Stores;
+
+/// <summary>The kinds of token the store holds (stored as snake_case).</summary>
+public enum StoredTokenKind
+{
+    AccessToken,
+    RefreshToken,
+    AuthorizationCode,
+}
+
+/// <summary>Where a token is in its life.</summary>
+public enum StoredTokenStatus
+{
+    Active,
+
+    /// <summary>An authorization code or rotated refresh token that was used.</summary>
+    Redeemed,
+
+    Revoked,
+}
+
+/// <summary>A token as stored: its hash, never its value.</summary>
+public sealed record StoredToken(
+    Guid Id,
+    StoredTokenKind Kind,
+    string ClientId,
+    Guid? GrantId,
+    string? Subject,
+    string Scope,
+    string? Jkt,
+    StoredTokenStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt)
+{
+    public bool IsActiveAt(DateTimeOffset now) => Status == StoredTokenStatus.Active && now < ExpiresAt;
+}
+
+/// <summary>Persistence of tokens (OpenIddict's "tokens").</summary>
+public interface ITokenStore
+{
+    Task CreateAsync(StoredToken token, byte[] tokenHash, CancellationToken cancellationToken);
+
+    Task<StoredToken?> FindByHashAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>Revokes one token; false when it was not active.</summary>
+    Task<bool> RevokeAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+}
