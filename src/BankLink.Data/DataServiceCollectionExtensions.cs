@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
         services.AddSingleton<Protocol.Stores.IPushedRequestStore, Stores.PushedRequestStore>();
         services.AddSingleton<Protocol.Stores.ITokenStore, Stores.TokenStore>();
+        services.AddSingleton<Protocol.Stores.IGrantStore, Stores.GrantStore>();
         services.AddSingleton<Stores.ReplayCache>();
         services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());
         services.AddOptions<Keys.SigningKeyOptions>();

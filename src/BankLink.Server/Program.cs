@@ -1,5 +1,6 @@
 using BankLink.DemoBank;
 using BankLink.Server.Apis;
+using BankLink.Server.Authorization;
 using BankLink.Server.Commands;
 using BankLink.Server.Database;
 using BankLink.Server.Health;
@@ -18,17 +19,22 @@ static async Task<int> RunServerAsync(string[] args)
     builder.Services.AddBankLinkHealthChecks();
     builder.Services.AddDemoBank();
     builder.AddBankLinkProtocol();
+    builder.Services.AddCustomerSession();
+    builder.Services.AddCustomerPages();
 
     var app = builder.Build();
     app.UseBankLinkRequestLogging();
     app.UseBankLinkErrors();
     app.UseBankLinkSecurityHeaders();
+    app.UseAuthentication();
     app.MapBankLinkHealth();
     app.MapServiceIndexApi();
     app.MapDiscoveryApi();
     app.MapRegistrationApi();
     app.MapPushedAuthorizationApi();
     app.MapTokenApi();
+    app.MapAuthorizationApi();
+    app.MapRazorPages();
     app.LogListeningAddresses();
 
     await app.RunAsync();

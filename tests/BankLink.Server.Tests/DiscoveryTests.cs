@@ -45,7 +45,8 @@ public sealed class DiscoveryTests : IClassFixture<SchemaDatabase>, IAsyncLifeti
         foreach (var member in metadata.EnumerateObject().Where(m => m.Name.EndsWith("_endpoint", StringComparison.Ordinal) || m.Name == "jwks_uri"))
         {
             var path = new Uri(member.Value.GetString()!).AbsolutePath;
-            var response = await client.SendAsync(new HttpRequestMessage(member.Name.EndsWith("_endpoint", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, path));
+            var method = member.Name.EndsWith("_endpoint", StringComparison.Ordinal) && member.Name != "authorization_endpoint" ? HttpMethod.Post : HttpMethod.Get;
+            var response = await client.SendAsync(new HttpRequestMessage(method, path));
             Assert.NotEqual(HttpStatusCode.NotFound, response.StatusCode);
             Assert.NotEqual(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         }

@@ -11,8 +11,8 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
     {
         ArgumentNullException.ThrowIfNull(token);
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO tokens (id, token_hash, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            INSERT INTO tokens (id, token_hash, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at, payload)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """);
         command.Parameters.AddWithValue(token.Id);
         command.Parameters.AddWithValue(tokenHash);
@@ -25,13 +25,14 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
         command.Parameters.AddWithValue(EnumNames.ToDatabase(token.Status));
         command.Parameters.AddWithValue(token.CreatedAt);
         command.Parameters.AddWithValue(token.ExpiresAt);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.Payload?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<StoredToken?> FindByHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at FROM tokens WHERE token_hash = $1");
+            "SELECT id, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at, payload::text FROM tokens WHERE token_hash = $1");
         command.Parameters.AddWithValue(tokenHash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -49,7 +50,10 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
             reader.IsDBNull(6) ? null : reader.GetString(6),
             EnumNames.FromDatabase<StoredTokenStatus>(reader.GetString(7)),
             reader.GetFieldValue<DateTimeOffset>(8),
-            reader.GetFieldValue<DateTimeOffset>(9));
+            reader.GetFieldValue<DateTimeOffset>(9))
+        {
+            Payload = reader.IsDBNull(10) ? null : System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(10))!.AsObject(),
+        };
     }
 
     public async Task<bool> RevokeAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)

@@ -33,6 +33,9 @@ public sealed record StoredToken(
     DateTimeOffset ExpiresAt)
 {
     public bool IsActiveAt(DateTimeOffset now) => Status == StoredTokenStatus.Active && now < ExpiresAt;
+
+    /// <summary>For authorization codes: what the token request is checked against (never a secret).</summary>
+    public System.Text.Json.Nodes.JsonObject? Payload { get; init; }
 }
 
 /// <summary>Persistence of tokens (OpenIddict's "tokens").</summary>

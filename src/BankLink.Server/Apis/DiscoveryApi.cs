@@ -27,6 +27,7 @@ public static class DiscoveryApi
     /// <summary>The endpoints this build serves, by their RFC 8414 / RFC 9126 / RFC 7591 metadata names.</summary>
     private static readonly Dictionary<string, string> Endpoints = new(StringComparer.Ordinal)
     {
+        ["authorization_endpoint"] = AuthorizationApi.Path,
         ["registration_endpoint"] = RegistrationApi.Path,
         ["pushed_authorization_request_endpoint"] = PushedAuthorizationApi.Path,
         ["token_endpoint"] = TokenApi.TokenPath,

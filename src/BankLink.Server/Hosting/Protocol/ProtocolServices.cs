@@ -30,6 +30,7 @@ public static class ProtocolServices
             provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(),
             provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<TokenOptions>()));
         builder.Services.AddSingleton<TokenManagementPipelines>();
+        builder.Services.AddSingleton<BankLink.Server.Authorization.AuthorizationRequests>();
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
         return builder;
     }

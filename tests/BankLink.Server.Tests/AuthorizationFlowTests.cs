@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BankLink.CoreBanking;
+using BankLink.Domain.Accounts;
+using BankLink.Protocol.Tokens;
+using BankLink.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BankLink.Server.Tests;
+
+/// <summary>The front channel: authorize with a pushed request, log in, consent per account, and the redirect back (RFC 6749 §4.1, RFC 9126 §4, RFC 9207).</summary>
+public sealed partial class AuthorizationFlowTests : IAsyncLifetime
+{
+    private readonly DemoBankDatabase _database = new();
+    private BankLinkApp _app = null!;
+    private ProviderClient _provider = null!;
+    private HttpClient _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _app = new BankLinkApp(_database.ConnectionString);
+        _provider = await ProviderClient.RegisterAsync(_app);
+        _browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _browser.Dispose();
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private async Task<string> PushAsync(Action<List<KeyValuePair<string, string>>>? change = null)
+    {
+        var parameters = _provider.ParParameters();
+        change?.Invoke(parameters);
+        var response = await _provider.PushAsync(parameters);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_uri").GetString()!;
+    }
+
+    private string AuthorizePath(string requestUri) =>
+        $"/connect/authorize?client_id={Uri.EscapeDataString(_provider.ClientId)}&request_uri={Uri.EscapeDataString(requestUri)}";
+
+    private static async Task<string> AntiforgeryTokenAsync(HttpResponseMessage page) =>
+        AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+
+    private async Task<HttpResponseMessage> PostFormAsync(string path, string token, IEnumerable<KeyValuePair<string, string>> fields) =>
+        await _browser.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
+
+    private async Task LogInAsync(string returnUrl, string loginId = "tanaka01", string password = "Sandbox-Tanaka-01")
+    {
+        var page = await _browser.GetAsync(new Uri("/login?returnUrl=" + Uri.EscapeDataString(returnUrl), UriKind.Relative));
+        var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", loginId), new("password", password), new("returnUrl", returnUrl)]);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    private async Task<IReadOnlyList<CoreAccount>> TanakaAccountsAsync() =>
+        await _app.Services.GetRequiredService<ICoreBankingGateway>().GetAccountsAsync("1000000001", CancellationToken.None);
+
+    [Fact]
+    public async Task Flow_LoginConsentTwoOfThreeAccounts_RedirectsWithCodeStateAndIss()
+    {
+        var requestUri = await PushAsync();
+
+        var authorize = await _browser.GetAsync(new Uri(AuthorizePath(requestUri), UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, authorize.StatusCode);
+        Assert.StartsWith("/login?returnUrl=", authorize.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        await LogInAsync(AuthorizePath(requestUri));
+        var afterLogin = await _browser.GetAsync(new Uri(AuthorizePath(requestUri), UriKind.Relative));
+        Assert.StartsWith("/consent?", afterLogin.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        var consent = await _browser.GetAsync(afterLogin.Headers.Location);
+        var html = await consent.Content.ReadAsStringAsync();
+        var accounts = await TanakaAccountsAsync();
+        var linkable = accounts.Where(a => a.IsLinkable).ToList();
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", consent.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.All(linkable, a => Assert.Contains($"name=\"account\" value=\"{a.Id}\"", html, StringComparison.Ordinal));
+        Assert.Contains("連携できない種類の口座です", html, StringComparison.Ordinal);
+        Assert.Contains("サンドボックス税理士事務所", html, StringComparison.Ordinal);
+
+        var ticked = linkable.Take(2).ToList();
+        var approve = await PostFormAsync("/consent", await AntiforgeryTokenAsync(consent),
+            [new("client_id", _provider.ClientId), new("request_uri", requestUri), .. ticked.Select(a => new KeyValuePair<string, string>("account", a.Id.ToString())), new("approve", "approve")]);
+
+        Assert.Equal(HttpStatusCode.Redirect, approve.StatusCode);
+        var location = approve.Headers.Location!;
+        Assert.StartsWith(ProviderClient.RedirectUri + "?", location.OriginalString, StringComparison.Ordinal);
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        Assert.True(OpaqueToken.IsWellFormed(query["code"], TokenKind.AuthorizationCode));
+        Assert.Equal("af0ifjsldkj", query["state"]);
+        Assert.Equal(ProviderClient.Issuer, query["iss"]);
+
+        var grantId = await _database.ScalarAsync<Guid>("SELECT id FROM grants WHERE client_id = $1", _provider.ClientId);
+        Assert.Equal(ticked.Select(a => a.Id).Order(), (await _database.ScalarAsync<Guid[]>("SELECT array_agg(account_id) FROM grant_accounts WHERE grant_id = $1", grantId)).Order());
+        Assert.Equal("openid balance", await _database.ScalarAsync<string>("SELECT scope FROM grants WHERE id = $1", grantId));
+        Assert.Equal(grantId, await _database.ScalarAsync<Guid>("SELECT grant_id FROM tokens WHERE token_hash = $1", OpaqueToken.Hash(query["code"]!)));
+        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM pushed_requests WHERE consumed_at IS NOT NULL"));
+
+        var again = await PostFormAsync("/consent", await AntiforgeryTokenAsync(consent), [new("client_id", _provider.ClientId), new("request_uri", requestUri), new("account", ticked[0].Id.ToString()), new("approve", "approve")]);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Consent_Deny_RedirectsAccessDeniedWithStateAndIssAndNoGrant()
+    {
+        var requestUri = await PushAsync();
+        await LogInAsync("/");
+        var consent = await _browser.GetAsync(new Uri($"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
+
+        var deny = await PostFormAsync("/consent", await AntiforgeryTokenAsync(consent), [new("client_id", _provider.ClientId), new("request_uri", requestUri), new("deny", "deny")]);
+
+        var query = System.Web.HttpUtility.ParseQueryString(deny.Headers.Location!.Query);
+        Assert.Equal("access_denied", query["error"]);
+        Assert.Equal("af0ifjsldkj", query["state"]);
+        Assert.Equal(ProviderClient.Issuer, query["iss"]);
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM grants"));
+    }
+
+    [Fact]
+    public async Task Consent_TickedANonLinkableOrForeignAccount_PageAgainAndTheRequestStillUsable()
+    {
+        var requestUri = await PushAsync();
+        await LogInAsync("/");
+        var consent = await _browser.GetAsync(new Uri($"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
+        var timeDeposit = (await TanakaAccountsAsync()).Single(a => a.Kind == AccountKind.TimeDeposit);
+        var someoneElses = (await _app.Services.GetRequiredService<ICoreBankingGateway>().GetAccountsAsync("1000000006", CancellationToken.None))[0];
+
+        foreach (var account in new[] { timeDeposit.Id, someoneElses.Id })
+        {
+            var response = await PostFormAsync("/consent", await AntiforgeryTokenAsync(consent), [new("client_id", _provider.ClientId), new("request_uri", requestUri), new("account", account.ToString()), new("approve", "approve")]);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM grants"));
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM pushed_requests WHERE consumed_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Consent_PostWithoutAntiforgeryToken_Refused()
+    {
+        var requestUri = await PushAsync();
+        await LogInAsync("/");
+
+        var response = await _browser.PostAsync(new Uri("/consent", UriKind.Relative), new FormUrlEncodedContent([new("client_id", _provider.ClientId), new("request_uri", requestUri), new("deny", "deny")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM pushed_requests WHERE consumed_at IS NOT NULL"));
+    }
+
+    [Theory]
+    [InlineData("urn:ietf:params:oauth:request_uri:blru_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("https://evil.example/request")]
+    [InlineData("")]
+    public async Task Authorize_UnknownOrMalformedRequestUri_ErrorPageNeverARedirect(string requestUri)
+    {
+        var response = await _browser.GetAsync(new Uri(AuthorizePath(requestUri), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Authorize_RequestUriOfAnotherClient_ErrorPage()
+    {
+        var requestUri = await PushAsync();
+        var other = await ProviderClient.RegisterAsync(_app);
+
+        var response = await _browser.GetAsync(new Uri($"/connect/authorize?client_id={other.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Authorize_Reloaded_StillWorksUntilTheRequestIsAnswered()
+    {
+        var requestUri = await PushAsync();
+
+        var first = await _browser.GetAsync(new Uri(AuthorizePath(requestUri), UriKind.Relative));
+        var reload = await _browser.GetAsync(new Uri(AuthorizePath(requestUri), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(first.Headers.Location, reload.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Authorize_PromptNone_NeverShowsAPage()
+    {
+        var withoutSession = await _browser.GetAsync(new Uri(AuthorizePath(await PushAsync(p => p.Add(new("prompt", "none")))), UriKind.Relative));
+        Assert.Equal("login_required", System.Web.HttpUtility.ParseQueryString(withoutSession.Headers.Location!.Query)["error"]);
+
+        await LogInAsync("/");
+        var withSession = await _browser.GetAsync(new Uri(AuthorizePath(await PushAsync(p => p.Add(new("prompt", "none")))), UriKind.Relative));
+        Assert.Equal("consent_required", System.Web.HttpUtility.ParseQueryString(withSession.Headers.Location!.Query)["error"]);
+    }
+
+    [Fact]
+    public async Task Authorize_PromptLogin_AsksAgainEvenWithASession()
+    {
+        await LogInAsync("/");
+
+        var response = await _browser.GetAsync(new Uri(AuthorizePath(await PushAsync(p => p.Add(new("prompt", "login")))), UriKind.Relative));
+
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tanaka01", "wrong-password")]
+    [InlineData("nobody", "Sandbox-Tanaka-01")]
+    [InlineData("", "")]
+    public async Task Login_WrongIdOrPassword_SameGenericAnswerAndNoSession(string loginId, string password)
+    {
+        var page = await _browser.GetAsync(new Uri("/login", UriKind.Relative));
+
+        var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", loginId), new("password", password)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The login ID or password is not correct.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("banklink.customer", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Login_ReturnUrlToAnotherSite_GoesHomeInstead()
+    {
+        var page = await _browser.GetAsync(new Uri("/login", UriKind.Relative));
+
+        var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", "tanaka01"), new("password", "Sandbox-Tanaka-01"), new("returnUrl", "https://evil.example/")]);
+
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Consent_WithoutSession_SentToLogin()
+    {
+        var requestUri = await PushAsync();
+
+        var response = await _browser.GetAsync(new Uri($"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
+
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
