@@ -35,6 +35,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Stores.IPushedRequestStore, Stores.PushedRequestStore>();
         services.AddSingleton<Protocol.Stores.ITokenStore, Stores.TokenStore>();
         services.AddSingleton<Protocol.Stores.IGrantStore, Stores.GrantStore>();
+        services.AddSingleton<Keys.ServerSecrets>();
+        services.AddSingleton<Protocol.Stores.IPairwiseSubjects, Keys.PairwiseSubjects>();
         services.AddSingleton<Stores.ReplayCache>();
         services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());
         services.AddOptions<Keys.SigningKeyOptions>();

@@ -107,10 +107,15 @@ public sealed class TokenEndpointTests : IAsyncLifetime
     [Theory]
     [InlineData("password")]
     [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
-    [InlineData("authorization_code")]
     public async Task Token_GrantTypeNotOffered_400UnsupportedGrantType(string grantType)
     {
         await AssertErrorAsync(await RequestTokenAsync(_provider, grantType: grantType), HttpStatusCode.BadRequest, "unsupported_grant_type", "BL2502");
+    }
+
+    [Fact]
+    public async Task Token_AuthorizationCodeByAClientNotRegisteredForIt_400UnauthorizedClient()
+    {
+        await AssertErrorAsync(await RequestTokenAsync(_provider, grantType: "authorization_code"), HttpStatusCode.BadRequest, "unauthorized_client", "BL2503");
     }
 
     [Fact]

@@ -35,4 +35,20 @@ public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    public async Task<Grant?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT g.client_id, g.provider_id, g.customer_id, g.scope, g.created_at, g.expires_at,
+                   coalesce(array_agg(a.account_id) FILTER (WHERE a.account_id IS NOT NULL), '{}')
+            FROM grants g LEFT JOIN grant_accounts a ON a.grant_id = g.id
+            WHERE g.id = $1 GROUP BY g.id
+            """);
+        command.Parameters.AddWithValue(id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Grant(id, reader.GetString(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetFieldValue<Guid[]>(6),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5))
+            : null;
+    }
 }

@@ -32,7 +32,12 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
     public async Task<StoredToken?> FindByHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at, payload::text FROM tokens WHERE token_hash = $1");
+            """
+            SELECT t.id, t.kind, t.client_id, t.grant_id, t.subject, t.scope, t.jkt, t.status, t.created_at, t.expires_at, t.payload::text,
+                   g.id IS NULL OR (g.status = 'active' AND g.expires_at > now())
+            FROM tokens t LEFT JOIN grants g ON g.id = t.grant_id
+            WHERE t.token_hash = $1
+            """);
         command.Parameters.AddWithValue(tokenHash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -53,6 +58,7 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
             reader.GetFieldValue<DateTimeOffset>(9))
         {
             Payload = reader.IsDBNull(10) ? null : System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(10))!.AsObject(),
+            GrantActive = reader.GetBoolean(11),
         };
     }
 
@@ -62,5 +68,36 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> TryRedeemAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE tokens SET status = 'redeemed', revoked_at = NULL WHERE id = $1 AND status = 'active' AND expires_at > $2");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var grant = new NpgsqlCommand(
+            "UPDATE grants SET status = 'revoked', revoked_at = $2, revoked_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'", connection, transaction))
+        {
+            grant.Parameters.AddWithValue(grantId);
+            grant.Parameters.AddWithValue(now);
+            grant.Parameters.AddWithValue(reason.Length > 200 ? reason[..200] : reason);
+            await grant.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var tokens = new NpgsqlCommand("UPDATE tokens SET status = 'revoked', revoked_at = $2 WHERE grant_id = $1 AND status = 'active'", connection, transaction))
+        {
+            tokens.Parameters.AddWithValue(grantId);
+            tokens.Parameters.AddWithValue(now);
+            await tokens.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -101,6 +101,24 @@ public static class ErrorCatalogue
     public static readonly ProtocolError ClientCredentialsScopeInvalid = new(Errors.InvalidScope, "BL2504",
         "client_credentials tokens carry only provider-level scopes the client registered: grant_management_query, grant_management_revoke.");
 
+    public static readonly ProtocolError CodeInvalid = new(Errors.InvalidGrant, "BL2510",
+        "The authorization code is invalid, expired or already used; send the customer through authorization again.");
+
+    public static readonly ProtocolError CodeRequestMismatch = new(Errors.InvalidGrant, "BL2511",
+        "redirect_uri must be sent and equal the one of the authorization request.");
+
+    public static readonly ProtocolError PkceVerifierMismatch = new(Errors.InvalidGrant, "BL2512",
+        "code_verifier (43 to 128 unreserved characters) does not match the code_challenge sent with the authorization request (S256).");
+
+    public static readonly ProtocolError WrongSender = new(Errors.InvalidGrant, "BL2513",
+        "Wrong sender: the DPoP proof is signed with another key than the one this code or refresh token is bound to; use the same key throughout.");
+
+    public static readonly ProtocolError RefreshTokenInvalid = new(Errors.InvalidGrant, "BL2520",
+        "The refresh token is unknown or not this client's.");
+
+    public static readonly ProtocolError RefreshTokenEnded = new(Errors.InvalidGrant, "BL2521",
+        "The refresh token expired or was revoked, or the customer's permission ended; send the customer through authorization again.");
+
     public static readonly ProtocolError TokenParameterMissing = new(Errors.InvalidRequest, "BL2601",
         "token is required: the access or refresh token to introspect or revoke.");
 

@@ -36,6 +36,10 @@ public static class ProtocolConstants
         public const string DpopJkt = "dpop_jkt";
         public const string GrantId = "grant_id";
         public const string GrantType = "grant_type";
+        public const string Code = "code";
+        public const string CodeVerifier = "code_verifier";
+        public const string RefreshToken = "refresh_token";
+        public const string IdToken = "id_token";
         public const string AccessToken = "access_token";
         public const string TokenType = "token_type";
         public const string Token = "token";

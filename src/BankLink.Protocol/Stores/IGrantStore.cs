@@ -15,4 +15,7 @@ public sealed record Grant(
 public interface IGrantStore
 {
     Task CreateAsync(Grant grant, CancellationToken cancellationToken);
+
+    /// <summary>The grant, whatever its state; null when unknown.</summary>
+    Task<Grant?> FindAsync(Guid id, CancellationToken cancellationToken);
 }

@@ -32,7 +32,10 @@ public sealed record StoredToken(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt)
 {
-    public bool IsActiveAt(DateTimeOffset now) => Status == StoredTokenStatus.Active && now < ExpiresAt;
+    /// <summary>False when the token's grant was revoked or expired: ending a grant ends its tokens at once.</summary>
+    public bool GrantActive { get; init; } = true;
+
+    public bool IsActiveAt(DateTimeOffset now) => Status == StoredTokenStatus.Active && now < ExpiresAt && GrantActive;
 
     /// <summary>For authorization codes: what the token request is checked against (never a secret).</summary>
     public System.Text.Json.Nodes.JsonObject? Payload { get; init; }
@@ -47,4 +50,10 @@ public interface ITokenStore
 
     /// <summary>Revokes one token; false when it was not active.</summary>
     Task<bool> RevokeAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Marks a single-use token (an authorization code) used; false when it already was, also in a race.</summary>
+    Task<bool> TryRedeemAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends a grant and every token it issued, in one transaction.</summary>
+    Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -11,6 +11,9 @@ public sealed class TokenContext(ProtocolRequest request, ClientCredentials cred
 {
     public string? GrantType { get; set; }
 
+    /// <summary>The redeemed authorization code, or the presented refresh token: what the tokens are issued from.</summary>
+    public BankLink.Protocol.Stores.StoredToken? Source { get; set; }
+
     /// <summary>RFC 6749 §5.1 response.</summary>
     public JsonObject? Response { get; set; }
 }

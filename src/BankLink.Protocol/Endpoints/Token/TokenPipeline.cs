@@ -10,7 +10,8 @@ namespace BankLink.Protocol.Endpoints.Token;
 /// <summary>The token endpoint (RFC 6749 §3.2), in the order the steps run.</summary>
 public static class TokenPipeline
 {
-    public static Pipeline<TokenContext> Create(ClientAuthenticator authenticator, DpopProofValidator dpop, ITokenStore tokens, TokenOptions options) => new(
+    public static Pipeline<TokenContext> Create(
+        ClientAuthenticator authenticator, DpopProofValidator dpop, ITokenStore tokens, IGrantStore grants, ISigningKeys signingKeys, IPairwiseSubjects subjects, TokenOptions options) => new(
     [
         new RejectDuplicateParameters<TokenContext>(),
         new EnforceInputLimits<TokenContext>(),
@@ -20,7 +21,13 @@ public static class TokenPipeline
         new ValidateGrantType(),
         new ValidateDpopProof<TokenContext>(dpop, required: true),
 
-        // One issuing step per grant type; each acts only on its own grant.
+        // What the tokens are issued from; each step acts only on its own grant type.
+        new RedeemAuthorizationCode(tokens),
+        new VerifyCodeBinding(),
+        new RedeemRefreshToken(tokens),
+
+        // The tokens.
+        new IssueGrantTokens(tokens, grants, signingKeys, subjects, options),
         new IssueClientCredentialsToken(tokens, options),
     ]);
 }

@@ -5,12 +5,14 @@ using static BankLink.Protocol.Primitives.ProtocolConstants;
 namespace BankLink.Protocol.Endpoints.Token;
 
 /// <summary>
-/// grant_type (RFC 6749 §4): present, offered by this server, and one the client registered. This build
-/// offers client_credentials; the authorization_code and refresh_token grants join with the authorization step.
+/// grant_type (RFC 6749 §4): present, offered by this server, and one the client registered.
 /// </summary>
 public sealed class ValidateGrantType : IStep<TokenContext>
 {
-    public static readonly IReadOnlySet<string> Offered = new HashSet<string>(StringComparer.Ordinal) { GrantTypes.ClientCredentials };
+    public static readonly IReadOnlySet<string> Offered = new HashSet<string>(StringComparer.Ordinal)
+    {
+        GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials,
+    };
 
     public ValueTask ExecuteAsync(TokenContext context, CancellationToken cancellationToken)
     {

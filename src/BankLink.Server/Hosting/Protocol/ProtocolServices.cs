@@ -28,7 +28,8 @@ public static class ProtocolServices
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<TokenOptions>>().Value);
         builder.Services.AddSingleton(provider => TokenPipeline.Create(
             provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(),
-            provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<TokenOptions>()));
+            provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<IGrantStore>(), provider.GetRequiredService<ISigningKeys>(),
+            provider.GetRequiredService<IPairwiseSubjects>(), provider.GetRequiredService<TokenOptions>()));
         builder.Services.AddSingleton<TokenManagementPipelines>();
         builder.Services.AddSingleton<BankLink.Server.Authorization.AuthorizationRequests>();
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();

@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BankLink.CoreBanking;
+using BankLink.Jose;
+using BankLink.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BankLink.Server.Tests;
+
+/// <summary>The whole code flow: PAR, login, consent, then the code exchanged with private_key_jwt and DPoP, refresh, and replay.</summary>
+public sealed partial class CodeExchangeTests : IAsyncLifetime
+{
+    private const string TokenUri = ProviderClient.Issuer + "/connect/token";
+    private const string Verifier = "verifier-that-is-long-enough-to-be-a-real-pkce-verifier";
+    private readonly DemoBankDatabase _database = new();
+    private BankLinkApp _app = null!;
+    private ProviderClient _provider = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _app = new BankLinkApp(_database.ConnectionString);
+        _provider = await ProviderClient.RegisterAsync(_app);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>Walks a customer through login and consent (two accounts) and returns the code.</summary>
+    private async Task<string> CodeAsync(bool bindDpopAtPar = false)
+    {
+        var parameters = _provider.ParParameters();
+        if (bindDpopAtPar)
+        {
+            parameters.Add(new("dpop_jkt", _provider.DpopKey.ComputeThumbprint()));
+        }
+
+        var requestUri = (await (await _provider.PushAsync(parameters)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_uri").GetString()!;
+        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var login = await browser.GetAsync(new Uri("/login", UriKind.Relative));
+        await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(
+            [new("login_id", "tanaka01"), new("password", "Sandbox-Tanaka-01"), new("__RequestVerificationToken", await TokenAsync(login))]));
+        var consentPath = $"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}";
+        var consent = await browser.GetAsync(new Uri(consentPath, UriKind.Relative));
+        var accounts = (await _app.Services.GetRequiredService<ICoreBankingGateway>().GetAccountsAsync("1000000001", CancellationToken.None)).Where(a => a.IsLinkable).Take(2);
+        var approve = await browser.PostAsync(new Uri("/consent", UriKind.Relative), new FormUrlEncodedContent(
+            [new("client_id", _provider.ClientId), new("request_uri", requestUri), .. accounts.Select(a => new KeyValuePair<string, string>("account", a.Id.ToString())),
+             new("approve", "approve"), new("__RequestVerificationToken", await TokenAsync(consent))]));
+        return System.Web.HttpUtility.ParseQueryString(approve.Headers.Location!.Query)["code"]!;
+    }
+
+    private static async Task<string> TokenAsync(HttpResponseMessage page) => AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+
+    private Task<HttpResponseMessage> ExchangeAsync(string code, string verifier = Verifier, string redirectUri = ProviderClient.RedirectUri, Jwk? dpopKey = null) =>
+        _provider.PostAsync("/connect/token",
+            [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", redirectUri), new("code_verifier", verifier)],
+            Proof(dpopKey));
+
+    private string Proof(Jwk? key = null)
+    {
+        if (key is null)
+        {
+            return _provider.DpopProof("POST", TokenUri);
+        }
+
+        var claims = new System.Text.Json.Nodes.JsonObject { ["jti"] = Guid.NewGuid().ToString(), ["htm"] = "POST", ["htu"] = TokenUri, ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() };
+        return JwsWriter.Sign(new JwsHeaderParameters { Algorithm = JwsAlgorithm.ES256, Type = "dpop+jwt", EmbeddedKey = key.ToPublicKey() }, claims, key);
+    }
+
+    private async Task<JsonElement> IntrospectAsync(string token) =>
+        await (await _provider.PostAsync("/connect/introspect", [new("token", token)])).Content.ReadFromJsonAsync<JsonElement>();
+
+    [Fact]
+    public async Task Exchange_CodeWithPkceAndDpop_AccessRefreshAndVerifiableIdToken()
+    {
+        var response = await ExchangeAsync(await CodeAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("DPoP", body.GetProperty("token_type").GetString());
+        Assert.Equal("openid balance", body.GetProperty("scope").GetString());
+        var grantId = body.GetProperty("grant_id").GetString()!;
+        var access = await IntrospectAsync(body.GetProperty("access_token").GetString()!);
+        Assert.True(access.GetProperty("active").GetBoolean());
+        Assert.Equal(_provider.DpopKey.ComputeThumbprint(), access.GetProperty("cnf").GetProperty("jkt").GetString());
+        Assert.Equal(grantId, access.GetProperty("grant_id").GetString());
+        Assert.True((await IntrospectAsync(body.GetProperty("refresh_token").GetString()!)).GetProperty("active").GetBoolean());
+
+        var jwks = await _app.CreateClient().GetStringAsync(new Uri("/.well-known/jwks.json", UriKind.Relative));
+        Assert.True(JwkSet.TryParse(jwks, out var keys, out _));
+        Assert.True(JwsReader.TryRead(body.GetProperty("id_token").GetString()!, JwsAlgorithms.All, out var idToken, out _));
+        Assert.True(idToken!.TryVerify(keys!.FindByKid(idToken.Header.Kid!)!, out _));
+        Assert.Equal(JwsAlgorithm.ES256, idToken.Algorithm);
+        Assert.True(idToken.TryReadPayloadObject(out var claims));
+        Assert.Equal(ProviderClient.Issuer, claims.GetProperty("iss").GetString());
+        Assert.Equal(_provider.ClientId, claims.GetProperty("aud").GetString());
+        Assert.Equal("n-0S6_WzA2Mj", claims.GetProperty("nonce").GetString());
+        Assert.Equal(access.GetProperty("sub").GetString(), claims.GetProperty("sub").GetString());
+        Assert.Equal(43, claims.GetProperty("sub").GetString()!.Length);
+        Assert.True(claims.TryGetProperty("auth_time", out _));
+        Assert.Equal(22, claims.GetProperty("at_hash").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task Exchange_CodeReplayed_FailsAndRevokesWhatTheFirstUseIssued_Rfc6749Section4Point1Point2()
+    {
+        var code = await CodeAsync();
+        var first = await (await ExchangeAsync(code)).Content.ReadFromJsonAsync<JsonElement>();
+
+        var replay = await ExchangeAsync(code);
+
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        Assert.Equal("invalid_grant", (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.False((await IntrospectAsync(first.GetProperty("access_token").GetString()!)).GetProperty("active").GetBoolean());
+        Assert.False((await IntrospectAsync(first.GetProperty("refresh_token").GetString()!)).GetProperty("active").GetBoolean());
+        Assert.Equal("revoked", await _database.ScalarAsync<string>("SELECT status FROM grants"));
+    }
+
+    [Fact]
+    public async Task Exchange_SameCodeTwiceAtOnce_AtMostOneSucceeds()
+    {
+        var code = await CodeAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ExchangeAsync(code)));
+
+        Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) <= 1);
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM tokens WHERE kind = 'access_token' AND status = 'active'"));
+    }
+
+    [Theory]
+    [InlineData("wrong-verifier-that-is-long-enough-to-be-a-real-pkce-verifier", ProviderClient.RedirectUri, "BL2512")]
+    [InlineData("short", ProviderClient.RedirectUri, "BL2512")]
+    [InlineData(Verifier, "https://app.example.com/other", "BL2511")]
+    public async Task Exchange_WrongVerifierOrRedirectUri_InvalidGrant(string verifier, string redirectUri, string id)
+    {
+        var response = await ExchangeAsync(await CodeAsync(), verifier, redirectUri);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+        Assert.EndsWith(id, body.GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exchange_CodeBoundAtParToAnotherKey_WrongSender_Rfc9449Section10Point1()
+    {
+        var code = await CodeAsync(bindDpopAtPar: true);
+        var otherKey = Jwk.FromECDsa(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256), null, includePrivate: true);
+
+        var response = await ExchangeAsync(code, dpopKey: otherKey);
+
+        Assert.EndsWith("BL2513", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refresh_SameDpopKey_NewAccessTokenAndTheRefreshTokenKeepsWorking()
+    {
+        var tokens = await (await ExchangeAsync(await CodeAsync())).Content.ReadFromJsonAsync<JsonElement>();
+        var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
+
+        var first = await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], Proof());
+        var second = await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], Proof());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var body = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.NotEqual(tokens.GetProperty("access_token").GetString(), body.GetProperty("access_token").GetString());
+        Assert.False(body.TryGetProperty("refresh_token", out _));
+        Assert.Equal(tokens.GetProperty("grant_id").GetString(), body.GetProperty("grant_id").GetString());
+    }
+
+    [Fact]
+    public async Task Refresh_ProofFromAnotherKey_WrongSender()
+    {
+        var tokens = await (await ExchangeAsync(await CodeAsync())).Content.ReadFromJsonAsync<JsonElement>();
+        var otherKey = Jwk.FromECDsa(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256), null, includePrivate: true);
+
+        var response = await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", tokens.GetProperty("refresh_token").GetString()!)], Proof(otherKey));
+
+        Assert.EndsWith("BL2513", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refresh_AfterTheGrantEnded_ConsentEndedError()
+    {
+        var tokens = await (await ExchangeAsync(await CodeAsync())).Content.ReadFromJsonAsync<JsonElement>();
+        await _database.ExecuteAsync("UPDATE grants SET status = 'revoked', revoked_at = now()");
+
+        var response = await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", tokens.GetProperty("refresh_token").GetString()!)], Proof());
+
+        Assert.EndsWith("BL2521", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+        Assert.False((await IntrospectAsync(tokens.GetProperty("access_token").GetString()!)).GetProperty("active").GetBoolean());
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
