@@ -34,6 +34,8 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapPushedAuthorizationApi();
     app.MapTokenApi();
     app.MapAuthorizationApi();
+    app.MapUserInfoApi();
+    app.MapGrantManagementApi();
     app.MapRazorPages();
     app.LogListeningAddresses();
 

@@ -44,8 +44,8 @@ public sealed class DiscoveryTests : IClassFixture<SchemaDatabase>, IAsyncLifeti
 
         foreach (var member in metadata.EnumerateObject().Where(m => m.Name.EndsWith("_endpoint", StringComparison.Ordinal) || m.Name == "jwks_uri"))
         {
-            var path = new Uri(member.Value.GetString()!).AbsolutePath;
-            var method = member.Name.EndsWith("_endpoint", StringComparison.Ordinal) && member.Name != "authorization_endpoint" ? HttpMethod.Post : HttpMethod.Get;
+            var path = new Uri(member.Value.GetString()!).AbsolutePath + (member.Name == "grant_management_endpoint" ? "/" + Guid.Empty : "");
+            var method = member.Name.EndsWith("_endpoint", StringComparison.Ordinal) && member.Name is not ("authorization_endpoint" or "grant_management_endpoint") ? HttpMethod.Post : HttpMethod.Get;
             var response = await client.SendAsync(new HttpRequestMessage(method, path));
             Assert.NotEqual(HttpStatusCode.NotFound, response.StatusCode);
             Assert.NotEqual(HttpStatusCode.MethodNotAllowed, response.StatusCode);

@@ -72,7 +72,7 @@ internal sealed class ProviderClient
         return JwsWriter.Sign(new JwsHeaderParameters { Algorithm = JwsAlgorithm.ES256, KeyId = ClientKey.Kid }, claims, ClientKey);
     }
 
-    public string DpopProof(string method, string uri, string? nonce = null)
+    public string DpopProof(string method, string uri, string? nonce = null, string? accessToken = null)
     {
         var claims = new JsonObject
         {
@@ -86,7 +86,21 @@ internal sealed class ProviderClient
             claims["nonce"] = nonce;
         }
 
+        if (accessToken is not null)
+        {
+            claims["ath"] = BankLink.Jose.DpopProof.ComputeAccessTokenHash(accessToken);
+        }
+
         return JwsWriter.Sign(new JwsHeaderParameters { Algorithm = JwsAlgorithm.ES256, Type = "dpop+jwt", EmbeddedKey = DpopKey.ToPublicKey() }, claims, DpopKey);
+    }
+
+    /// <summary>A request to a protected resource with this client's DPoP-bound access token and a proof carrying its hash.</summary>
+    public async Task<HttpResponseMessage> CallResourceAsync(HttpMethod method, string path, string accessToken, string scheme = "DPoP", string? proof = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.TryAddWithoutValidation("Authorization", scheme + " " + accessToken);
+        request.Headers.Add("DPoP", proof ?? DpopProof(method.Method, Issuer + path, accessToken: accessToken));
+        return await App.CreateClient().SendAsync(request);
     }
 
     /// <summary>A valid PAR request's parameters, authenticated with a fresh assertion.</summary>

@@ -161,6 +161,7 @@ public sealed class PushedAuthorizationTests : IAsyncLifetime
         { "state", "line\nbreak", "invalid_request", "BL2405" },
         { "grant_management_action", "merge", "invalid_request", "BL2406" },
         { "grant_management_action", "update", "invalid_request", "BL2406" },
+        { "grant_management_action", "replace", "invalid_request", "BL2406" },
         { "grant_id", "some-grant", "invalid_request", "BL2406" },
         { "request", "eyJhbGciOiJQUzI1NiJ9.e30.sig", "invalid_request", "BL2407" },
         { "request_uri", "urn:ietf:params:oauth:request_uri:x", "invalid_request", "BL2407" },

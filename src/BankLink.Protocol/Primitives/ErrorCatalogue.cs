@@ -119,6 +119,21 @@ public static class ErrorCatalogue
     public static readonly ProtocolError RefreshTokenEnded = new(Errors.InvalidGrant, "BL2521",
         "The refresh token expired or was revoked, or the customer's permission ended; send the customer through authorization again.");
 
+    public static readonly ProtocolError AccessTokenMissing = new(Errors.InvalidToken, "BL2701",
+        "Send the access token as 'Authorization: DPoP <token>' with a DPoP proof of its key (RFC 9449 section 7.1); Bearer is not accepted.");
+
+    public static readonly ProtocolError AccessTokenUnknown = new(Errors.InvalidToken, "BL2702",
+        "The access token is not one BankLink issued; get a new one at the token endpoint.");
+
+    public static readonly ProtocolError AccessTokenExpired = new(Errors.InvalidToken, "BL2703",
+        "The access token expired; get a new one with the refresh token.");
+
+    public static readonly ProtocolError AccessTokenRevoked = new(Errors.InvalidToken, "BL2704",
+        "The access token was revoked or the customer's permission ended; send the customer through authorization again.");
+
+    public static readonly ProtocolError ScopeInsufficient = new(Errors.InsufficientScope, "BL2705",
+        "The access token does not carry the scope this resource needs; ask for it in the authorization request.");
+
     public static readonly ProtocolError TokenParameterMissing = new(Errors.InvalidRequest, "BL2601",
         "token is required: the access or refresh token to introspect or revoke.");
 

@@ -33,6 +33,8 @@ public static class DiscoveryApi
         ["token_endpoint"] = TokenApi.TokenPath,
         ["introspection_endpoint"] = TokenApi.IntrospectionPath,
         ["revocation_endpoint"] = TokenApi.RevocationPath,
+        ["userinfo_endpoint"] = UserInfoApi.Path,
+        ["grant_management_endpoint"] = GrantManagementApi.Path,
     };
 
     /// <summary>Public documents: cacheable for a few minutes, shorter than the time a new key is published before it signs.</summary>

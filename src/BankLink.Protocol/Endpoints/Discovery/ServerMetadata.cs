@@ -37,6 +37,8 @@ public static class ServerMetadata
             ["code_challenge_methods_supported"] = Names(["S256"]),
             ["authorization_response_iss_parameter_supported"] = true,
             ["require_pushed_authorization_requests"] = true,
+            ["grant_management_actions_supported"] = Names([GrantManagementActions.Create]),
+            ["grant_management_action_required"] = false,
             ["service_documentation"] = "https://developer.banklink.example/",
         };
         foreach (var (member, path) in endpointPaths)

@@ -5,9 +5,9 @@ using static BankLink.Protocol.Primitives.ProtocolConstants;
 namespace BankLink.Protocol.Endpoints.PushedAuthorization;
 
 /// <summary>
-/// FAPI Grant Management §5.2: grant_management_action create (the default, no grant_id), merge or replace
-/// (with the grant_id of one of this client's grants). Whether the grant exists and is the client's is
-/// checked where the grant is used, at the authorization step, in one transaction with the consent.
+/// FAPI Grant Management §5.2: grant_management_action create (the default, no grant_id). merge and replace
+/// (which re-consent onto an existing grant) come with the re-consent page of the customer journey; until
+/// then they are refused here, and the server metadata advertises create only.
 /// </summary>
 public sealed class ValidateGrantManagementAction : IStep<PushedAuthorizationContext>
 {
@@ -19,7 +19,7 @@ public sealed class ValidateGrantManagementAction : IStep<PushedAuthorizationCon
         var valid = action switch
         {
             GrantManagementActions.Create => grantId is null,
-            GrantManagementActions.Merge or GrantManagementActions.Replace => grantId is { Length: > 0 and <= 64 } && grantId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
+            GrantManagementActions.Merge or GrantManagementActions.Replace => false,
             _ => false,
         };
         if (!valid)

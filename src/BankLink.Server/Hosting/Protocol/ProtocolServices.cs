@@ -31,6 +31,7 @@ public static class ProtocolServices
             provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<IGrantStore>(), provider.GetRequiredService<ISigningKeys>(),
             provider.GetRequiredService<IPairwiseSubjects>(), provider.GetRequiredService<TokenOptions>()));
         builder.Services.AddSingleton<TokenManagementPipelines>();
+        builder.Services.AddSingleton<BankLink.Protocol.Resource.AccessTokenValidator>();
         builder.Services.AddSingleton<BankLink.Server.Authorization.AuthorizationRequests>();
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
         return builder;
