@@ -206,6 +206,86 @@ public sealed partial class CodeExchangeTests : IAsyncLifetime
         Assert.False((await IntrospectAsync(tokens.GetProperty("access_token").GetString()!)).GetProperty("active").GetBoolean());
     }
 
+    private async Task<string> RotatingClientRefreshTokenAsync()
+    {
+        _provider = await ProviderClient.RegisterAsync(_app, configure: m => m["banklink_refresh_token_rotation"] = true);
+        return (await (await ExchangeAsync(await CodeAsync())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
+    }
+
+    private async Task<HttpResponseMessage> RefreshAsync(string refreshToken) =>
+        await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], Proof());
+
+    private static async Task<string> NewRefreshTokenAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
+    }
+
+    [Fact]
+    public async Task Rotation_EachRefreshReplacesTheRefreshToken()
+    {
+        var first = await RotatingClientRefreshTokenAsync();
+
+        var second = await NewRefreshTokenAsync(await RefreshAsync(first));
+        var third = await NewRefreshTokenAsync(await RefreshAsync(second));
+
+        Assert.NotEqual(first, second);
+        Assert.NotEqual(second, third);
+        Assert.True((await IntrospectAsync(third)).GetProperty("active").GetBoolean());
+        Assert.False((await IntrospectAsync(second)).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Rotation_ClientNeverGotTheNewTokenAndRetriesWithinTheLeeway_AllowedAndOneSuccessorStaysLive()
+    {
+        var first = await RotatingClientRefreshTokenAsync();
+        var lost = await NewRefreshTokenAsync(await RefreshAsync(first));
+
+        var retried = await NewRefreshTokenAsync(await RefreshAsync(first));
+
+        Assert.False((await IntrospectAsync(lost)).GetProperty("active").GetBoolean());
+        Assert.True((await IntrospectAsync(retried)).GetProperty("active").GetBoolean());
+        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM tokens WHERE kind = 'refresh_token' AND status = 'active'"));
+    }
+
+    [Fact]
+    public async Task Rotation_OldTokenAfterItsSuccessorWasUsed_ReuseRevokesTheWholeGrant_Rfc9700Section4Point14Point2()
+    {
+        var first = await RotatingClientRefreshTokenAsync();
+        var second = await NewRefreshTokenAsync(await RefreshAsync(first));
+        var third = await NewRefreshTokenAsync(await RefreshAsync(second));
+
+        var reuse = await RefreshAsync(first);
+
+        Assert.EndsWith("BL2522", (await reuse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+        Assert.Equal("revoked", await _database.ScalarAsync<string>("SELECT status FROM grants"));
+        Assert.False((await IntrospectAsync(third)).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Rotation_RetryAfterTheLeeway_IsReuse()
+    {
+        var first = await RotatingClientRefreshTokenAsync();
+        await NewRefreshTokenAsync(await RefreshAsync(first));
+        await _database.ExecuteAsync("UPDATE tokens SET redeemed_at = redeemed_at - interval '10 minutes' WHERE redeemed_at IS NOT NULL AND kind = 'refresh_token'");
+
+        var late = await RefreshAsync(first);
+
+        Assert.EndsWith("BL2522", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotation_SameTokenSeveralTimesAtOnce_ExactlyOneLiveSuccessor()
+    {
+        var first = await RotatingClientRefreshTokenAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RefreshAsync(first)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM tokens WHERE kind = 'refresh_token' AND status = 'active'"));
+        Assert.Equal("active", await _database.ScalarAsync<string>("SELECT status FROM grants"));
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }

@@ -35,7 +35,7 @@ internal sealed class ProviderClient
 
     public Jwk DpopKey { get; } = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), null, includePrivate: true);
 
-    public static async Task<ProviderClient> RegisterAsync(BankLinkApp app, string scope = "openid balance transactions", string[]? grantTypes = null)
+    public static async Task<ProviderClient> RegisterAsync(BankLinkApp app, string scope = "openid balance transactions", string[]? grantTypes = null, Action<JsonObject>? configure = null)
     {
         var (token, _) = await app.Services.GetRequiredService<OnboardingTokenStore>().IssueAsync(SandboxProvider.Id, "Test Engineer", "test", CancellationToken.None);
         var key = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), "client-key", includePrivate: true);
@@ -48,6 +48,7 @@ internal sealed class ProviderClient
             ["scope"] = scope,
             ["jwks"] = JsonNode.Parse($$"""{"keys":[{{key.ToPublicJson()}}]}"""),
         };
+        configure?.Invoke(metadata);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/register") { Content = new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         var response = await app.CreateClient().SendAsync(request);

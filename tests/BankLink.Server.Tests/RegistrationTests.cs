@@ -231,6 +231,7 @@ public sealed class RegistrationTests : IAsyncLifetime
             { With(m => m["contacts"] = new JsonArray("a@x", "b@x", "c@x", "d@x", "e@x", "f@x")).ToJsonString(), "invalid_client_metadata", "BL2121" },
             { With(m => m["software_statement"] = "eyJ...").ToJsonString(), "invalid_software_statement", "BL2122" },
             { With(m => m["banklink_profile"] = "lenient").ToJsonString(), "invalid_client_metadata", "BL2123" },
+            { With(m => m["banklink_refresh_token_rotation"] = "yes").ToJsonString(), "invalid_client_metadata", "BL2112" },
             { With(m => { m["jwks"] = JsonNode.Parse($$"""{"keys":[{{rsaPublic}},{{rsaPublic}}]}"""); m["token_endpoint_auth_signing_alg"] = "PS256"; }).ToJsonString(), "invalid_client_metadata", "BL2115" },
         };
     }

@@ -10,10 +10,16 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
     public async Task CreateAsync(StoredToken token, byte[] tokenHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO tokens (id, token_hash, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at, payload)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await InsertAsync(connection, null, token, tokenHash, previousId: null, cancellationToken);
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoredToken token, byte[] tokenHash, Guid? previousId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO tokens (id, token_hash, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at, payload, previous_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            """, connection, transaction);
         command.Parameters.AddWithValue(token.Id);
         command.Parameters.AddWithValue(tokenHash);
         command.Parameters.AddWithValue(EnumNames.ToDatabase(token.Kind));
@@ -26,6 +32,7 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
         command.Parameters.AddWithValue(token.CreatedAt);
         command.Parameters.AddWithValue(token.ExpiresAt);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)token.Payload?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)previousId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -72,32 +79,75 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
 
     public async Task<bool> TryRedeemAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE tokens SET status = 'redeemed', revoked_at = NULL WHERE id = $1 AND status = 'active' AND expires_at > $2");
+        await using var command = dataSource.CreateCommand("UPDATE tokens SET status = 'redeemed', redeemed_at = $2 WHERE id = $1 AND status = 'active' AND expires_at > $2");
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<RotationOutcome> RotateRefreshTokenAsync(Guid presentedId, StoredToken successor, byte[] successorHash, TimeSpan leeway, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(successor);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string status;
+        DateTimeOffset? redeemedAt;
+        Guid grantId;
+        await using (var select = new NpgsqlCommand("SELECT status, redeemed_at, grant_id FROM tokens WHERE id = $1 FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.AddWithValue(presentedId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            status = reader.GetString(0);
+            redeemedAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+            grantId = reader.GetGuid(2);
+        }
+
+        if (status == "active")
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE tokens SET status = 'redeemed', redeemed_at = $2 WHERE id = $1", cancellationToken, presentedId, now);
+        }
+        else if (status == "redeemed" && redeemedAt is { } at && now - at <= leeway
+            && await ExecuteAsync(connection, transaction, "UPDATE tokens SET status = 'revoked', revoked_at = $2 WHERE previous_id = $1 AND status = 'active'", cancellationToken, presentedId, now) == 1)
+        {
+            // The successor was never used: the client did not get it. It is replaced, so one successor stays live.
+        }
+        else
+        {
+            await RevokeGrantAsync(connection, transaction, grantId, "refresh token reused", now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return RotationOutcome.ReuseDetected;
+        }
+
+        await InsertAsync(connection, transaction, successor, successorHash, presentedId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return RotationOutcome.Rotated;
     }
 
     public async Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var grant = new NpgsqlCommand(
-            "UPDATE grants SET status = 'revoked', revoked_at = $2, revoked_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'", connection, transaction))
-        {
-            grant.Parameters.AddWithValue(grantId);
-            grant.Parameters.AddWithValue(now);
-            grant.Parameters.AddWithValue(reason.Length > 200 ? reason[..200] : reason);
-            await grant.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var tokens = new NpgsqlCommand("UPDATE tokens SET status = 'revoked', revoked_at = $2 WHERE grant_id = $1 AND status = 'active'", connection, transaction))
-        {
-            tokens.Parameters.AddWithValue(grantId);
-            tokens.Parameters.AddWithValue(now);
-            await tokens.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await RevokeGrantAsync(connection, transaction, grantId, reason, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task RevokeGrantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction,
+            "UPDATE grants SET status = 'revoked', revoked_at = $2, revoked_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'",
+            cancellationToken, grantId, now, reason.Length > 200 ? reason[..200] : reason);
+        await ExecuteAsync(connection, transaction, "UPDATE tokens SET status = 'revoked', revoked_at = $2 WHERE grant_id = $1 AND status = 'active'", cancellationToken, grantId, now);
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -134,6 +134,9 @@ public static class ErrorCatalogue
     public static readonly ProtocolError ScopeInsufficient = new(Errors.InsufficientScope, "BL2705",
         "The access token does not carry the scope this resource needs; ask for it in the authorization request.");
 
+    public static readonly ProtocolError RefreshTokenReused = new(Errors.InvalidGrant, "BL2522",
+        "The refresh token was already replaced by a newer one; for safety the customer's permission was revoked. Send the customer through authorization again.");
+
     public static readonly ProtocolError TokenParameterMissing = new(Errors.InvalidRequest, "BL2601",
         "token is required: the access or refresh token to introspect or revoke.");
 

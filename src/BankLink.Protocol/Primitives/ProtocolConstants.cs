@@ -66,6 +66,9 @@ public static class ProtocolConstants
 
         /// <summary>BankLink's extension: "fapi2" (the default) or "non_fapi" (RS256 and client_secret_basic allowed).</summary>
         public const string BankLinkProfile = "banklink_profile";
+
+        /// <summary>BankLink's extension: rotate refresh tokens on every use (default false, as FAPI 2.0 advises for confidential clients).</summary>
+        public const string BankLinkRefreshTokenRotation = "banklink_refresh_token_rotation";
     }
 
     /// <summary>Error codes: RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 9449 §7.1.</summary>

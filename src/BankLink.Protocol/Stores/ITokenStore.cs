@@ -41,6 +41,16 @@ public sealed record StoredToken(
     public System.Text.Json.Nodes.JsonObject? Payload { get; init; }
 }
 
+/// <summary>What rotating a refresh token did.</summary>
+public enum RotationOutcome
+{
+    /// <summary>The presented token was live, or its successor was never used and the retry came within the leeway: a new successor is the one live token.</summary>
+    Rotated,
+
+    /// <summary>A replaced token came back outside the rules: treated as stolen, the grant and all its tokens are revoked.</summary>
+    ReuseDetected,
+}
+
 /// <summary>Persistence of tokens (OpenIddict's "tokens").</summary>
 public interface ITokenStore
 {
@@ -53,6 +63,14 @@ public interface ITokenStore
 
     /// <summary>Marks a single-use token (an authorization code) used; false when it already was, also in a race.</summary>
     Task<bool> TryRedeemAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the refresh token <paramref name="presentedId"/> with <paramref name="successor"/>, in one
+    /// transaction under a row lock on the presented token, so two requests with one token leave exactly one
+    /// live successor. A token already replaced is accepted again only within <paramref name="leeway"/> of its
+    /// replacement and only while that replacement was never used; otherwise it is reuse.
+    /// </summary>
+    Task<RotationOutcome> RotateRefreshTokenAsync(Guid presentedId, StoredToken successor, byte[] successorHash, TimeSpan leeway, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Ends a grant and every token it issued, in one transaction.</summary>
     Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken);

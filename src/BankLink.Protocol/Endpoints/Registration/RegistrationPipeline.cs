@@ -64,6 +64,7 @@ public sealed class RegistrationPipeline(IOnboardingTokenVerifier onboardingToke
         new ValidateJwks(),
         new ValidateSigningAlgorithms(),
         new ValidateDpopBinding(),
+        new ValidateRefreshTokenRotation(),
         new ValidateInformationalMetadata(),
     ];
 }

@@ -33,6 +33,21 @@ public sealed class IssueGrantTokens(ITokenStore tokens, IGrantStore grants, ISi
         var client = context.Client!;
         var subject = await subjects.ForAsync(grant.ProviderId, grant.CustomerId, cancellationToken);
         var jkt = context.DpopThumbprint!;
+        string? rotatedRefreshToken = null;
+        if (context.GrantType == GrantTypes.RefreshToken && RedeemRefreshToken.RotationEnabled(context))
+        {
+            // Rotate first: a reuse must issue nothing at all.
+            rotatedRefreshToken = OpaqueToken.Create(TokenKind.RefreshToken);
+            var successor = new StoredToken(Guid.NewGuid(), StoredTokenKind.RefreshToken, client.ClientId, grantId, subject, grant.Scope, jkt,
+                StoredTokenStatus.Active, context.Now, grant.ExpiresAt);
+            var outcome = await tokens.RotateRefreshTokenAsync(context.Source.Id, successor, OpaqueToken.Hash(rotatedRefreshToken), options.RefreshTokenReuseLeeway, context.Now, cancellationToken);
+            if (outcome == RotationOutcome.ReuseDetected)
+            {
+                context.Reject(Primitives.ErrorCatalogue.RefreshTokenReused, "refresh token reused; grant " + grantId + " revoked");
+                return;
+            }
+        }
+
         var accessExpiry = Min(context.Now + options.AccessTokenLifetime, grant.ExpiresAt);
         var accessToken = OpaqueToken.Create(TokenKind.AccessToken);
         await tokens.CreateAsync(new StoredToken(Guid.NewGuid(), StoredTokenKind.AccessToken, client.ClientId, grantId, subject, grant.Scope, jkt,
@@ -46,6 +61,11 @@ public sealed class IssueGrantTokens(ITokenStore tokens, IGrantStore grants, ISi
             [Parameters.Scope] = grant.Scope,
             [Parameters.GrantId] = grantId.ToString(),
         };
+
+        if (rotatedRefreshToken is not null)
+        {
+            response[Parameters.RefreshToken] = rotatedRefreshToken;
+        }
 
         if (context.GrantType == GrantTypes.AuthorizationCode)
         {
