@@ -36,6 +36,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Stores.ITokenStore, Stores.TokenStore>();
         services.AddSingleton<Protocol.Stores.IGrantStore, Stores.GrantStore>();
         services.AddSingleton<Keys.ServerSecrets>();
+        services.AddSingleton<Pruning.ExpiredRowPruner>();
         services.AddSingleton<Protocol.Stores.IPairwiseSubjects, Keys.PairwiseSubjects>();
         services.AddSingleton<Stores.ReplayCache>();
         services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());

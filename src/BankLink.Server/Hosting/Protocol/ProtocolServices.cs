@@ -34,6 +34,7 @@ public static class ProtocolServices
         builder.Services.AddSingleton<BankLink.Protocol.Resource.AccessTokenValidator>();
         builder.Services.AddSingleton<BankLink.Server.Authorization.AuthorizationRequests>();
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<BankLink.Data.Pruning.ExpiredRowPruner>());
         return builder;
     }
 }
