@@ -23,19 +23,22 @@ bin="$PWD/src/BankLink.Server/bin/Release/net10.0"
 work=$(mktemp -d /tmp/banklink-bench-XXXXXX)
 chmod 755 "$work" # when run as root, PostgreSQL runs as 'postgres' and must reach the folder
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+    for pid in "${pids[@]}"; do stop "$pid"; done
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-banklink() { local dir="$1"; shift; (cd "$dir" && exec dotnet "$bin/BankLink.Server.dll" --contentRoot "$bin" "$@"); }
 
 # Starts the server in $1 (extra args after), waits for ready; prints "ms pid port".
 start_and_time() {
     local dir="$1"; shift
     local port; port=$(free_port)
     local t0; t0=$(now_ms)
-    banklink "$dir" --urls "http://127.0.0.1:$port" "$@" >"$dir/server-$port.log" 2>&1 &
+    # The subshell execs into dotnet, so $! is the server itself: the signal in stop() reaches it.
+    (cd "$dir" && exec dotnet "$bin/BankLink.Server.dll" --contentRoot "$bin" --urls "http://127.0.0.1:$port" "$@") >"$dir/server-$port.log" 2>&1 &
     local pid=$!
     until curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
         kill -0 "$pid" 2>/dev/null || { cat "$dir/server-$port.log" >&2; die "BankLink exited during start-up"; }
@@ -44,7 +47,12 @@ start_and_time() {
     echo "$(( $(now_ms) - t0 )) $pid $port"
 }
 
-stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    # wait only works for this shell's own children; poll so a server started in a subshell is waited for too.
+    for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    die "BankLink (pid $1) did not stop within 30 s"
+}
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 echo "Seeding $customers synthetic customers..." >&2
