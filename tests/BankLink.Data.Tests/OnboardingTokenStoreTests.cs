@@ -7,41 +7,25 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BankLink.Data.Tests;
 
 /// <summary>Onboarding tokens on real PostgreSQL, with a clock the tests move.</summary>
-public sealed class OnboardingTokenStoreTests : IAsyncLifetime
+public sealed class OnboardingTokenStoreTests : ServicesOverDatabase<DemoBankDatabase>
 {
-    private readonly DemoBankDatabase _database = new();
-    private readonly SettableTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 3, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
-
-    private OnboardingTokenStore Store => _services.GetRequiredService<OnboardingTokenStore>();
-
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _services = BankLinkServices.Build(_database.ConnectionString, _clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    private OnboardingTokenStore Store => Services.GetRequiredService<OnboardingTokenStore>();
 
     [Fact]
     public async Task Issue_StoresOnlyTheHashAndTheTokenWorksForSixtyDays()
     {
         var (token, issued) = await Store.IssueAsync(SandboxProvider.Id, "山田 太郎", "test", CancellationToken.None);
 
-        Assert.Equal(_clock.GetUtcNow().AddDays(60), issued.ExpiresAt);
+        Assert.Equal(Clock.GetUtcNow().AddDays(60), issued.ExpiresAt);
         Assert.NotNull(await Store.FindUsableAsync(token.Value, CancellationToken.None));
-        var stored = await _database.ScalarAsync<byte[]>("SELECT token_hash FROM onboarding_tokens WHERE id = $1", token.Id);
+        var stored = await Database.ScalarAsync<byte[]>("SELECT token_hash FROM onboarding_tokens WHERE id = $1", token.Id);
         Assert.Equal(token.Hash(), stored);
-        Assert.Equal(0, await _database.ScalarAsync<long>(
+        Assert.Equal(0, await Database.ScalarAsync<long>(
             "SELECT count(*) FROM onboarding_tokens t WHERE to_jsonb(t)::text LIKE '%' || $1 || '%'", token.Secret));
 
-        _clock.Advance(TimeSpan.FromDays(60) - TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromDays(60) - TimeSpan.FromSeconds(1));
         Assert.NotNull(await Store.FindUsableAsync(token.Value, CancellationToken.None));
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Null(await Store.FindUsableAsync(token.Value, CancellationToken.None));
     }
 
@@ -60,14 +44,14 @@ public sealed class OnboardingTokenStoreTests : IAsyncLifetime
     public async Task Renew_ExpiredToken_NewTokenWithFreshSixtyDaysAndTheOldOneStops()
     {
         var (old, _) = await Store.IssueAsync(SandboxProvider.Id, "山田 太郎", "test", CancellationToken.None);
-        _clock.Advance(TimeSpan.FromDays(61));
+        Clock.Advance(TimeSpan.FromDays(61));
 
         var (renewed, issued) = await Store.RenewAsync(old.Id, "test", CancellationToken.None);
 
         Assert.NotEqual(old.Id, renewed.Id);
         Assert.Equal(old.Id, issued.RenewedFrom);
         Assert.Equal("山田 太郎", issued.PersonName);
-        Assert.Equal(_clock.GetUtcNow().AddDays(60), issued.ExpiresAt);
+        Assert.Equal(Clock.GetUtcNow().AddDays(60), issued.ExpiresAt);
         Assert.NotNull(await Store.FindUsableAsync(renewed.Value, CancellationToken.None));
         Assert.Equal(OnboardingTokenStatus.Renewed, (await Store.FindAsync(old.Id, CancellationToken.None))!.Status);
     }
@@ -102,7 +86,7 @@ public sealed class OnboardingTokenStoreTests : IAsyncLifetime
         })));
 
         Assert.Single(attempts, succeeded => succeeded);
-        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM onboarding_tokens WHERE renewed_from = $1", old.Id));
+        Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM onboarding_tokens WHERE renewed_from = $1", old.Id));
     }
 
     [Fact]
@@ -121,7 +105,7 @@ public sealed class OnboardingTokenStoreTests : IAsyncLifetime
     {
         await Assert.ThrowsAsync<OnboardingTokenException>(() => Store.IssueAsync(Guid.NewGuid(), "山田 太郎", "test", CancellationToken.None));
 
-        await _database.ExecuteAsync("UPDATE providers SET status = 'suspended' WHERE id = $1", SandboxProvider.Id);
+        await Database.ExecuteAsync("UPDATE providers SET status = 'suspended' WHERE id = $1", SandboxProvider.Id);
         var error = await Assert.ThrowsAsync<OnboardingTokenException>(() => Store.IssueAsync(SandboxProvider.Id, "山田 太郎", "test", CancellationToken.None));
         Assert.Contains("suspended", error.Message, StringComparison.Ordinal);
     }
@@ -131,7 +115,7 @@ public sealed class OnboardingTokenStoreTests : IAsyncLifetime
     {
         var (token, _) = await Store.IssueAsync(SandboxProvider.Id, "山田 太郎", "test", CancellationToken.None);
 
-        await _database.ExecuteAsync("UPDATE providers SET status = 'suspended' WHERE id = $1", SandboxProvider.Id);
+        await Database.ExecuteAsync("UPDATE providers SET status = 'suspended' WHERE id = $1", SandboxProvider.Id);
 
         Assert.Null(await Store.FindUsableAsync(token.Value, CancellationToken.None));
     }
@@ -144,7 +128,7 @@ public sealed class OnboardingTokenStoreTests : IAsyncLifetime
         await Store.MarkUsedAsync(token.Id, CancellationToken.None);
         await Store.MarkUsedAsync(token.Id, CancellationToken.None);
 
-        Assert.Equal(2, await _database.ScalarAsync<int>("SELECT use_count FROM onboarding_tokens WHERE id = $1", token.Id));
+        Assert.Equal(2, await Database.ScalarAsync<int>("SELECT use_count FROM onboarding_tokens WHERE id = $1", token.Id));
         Assert.NotNull((await Store.FindAsync(token.Id, CancellationToken.None))!.LastUsedAt);
         Assert.Single(await Store.ListAsync(SandboxProvider.Id, CancellationToken.None));
     }

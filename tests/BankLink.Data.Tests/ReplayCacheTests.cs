@@ -5,30 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BankLink.Data.Tests;
 
 /// <summary>One-time identifiers across nodes, on real PostgreSQL.</summary>
-public sealed class ReplayCacheTests : IAsyncLifetime
+public sealed class ReplayCacheTests : ServicesOverDatabase<SchemaDatabase>
 {
-    private readonly SchemaDatabase _database = new();
-    private readonly SettableTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 3, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
-
-    private ReplayCache Cache => _services.GetRequiredService<ReplayCache>();
-
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _services = BankLinkServices.Build(_database.ConnectionString, _clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    private ReplayCache Cache => Services.GetRequiredService<ReplayCache>();
 
     [Fact]
     public async Task TryUse_SecondUse_Refused()
     {
-        var until = _clock.GetUtcNow().AddMinutes(1);
+        var until = Clock.GetUtcNow().AddMinutes(1);
 
         Assert.True(await Cache.TryUseAsync("dpop", "jkt-1", "jti-1", until, CancellationToken.None));
         Assert.False(await Cache.TryUseAsync("dpop", "jkt-1", "jti-1", until, CancellationToken.None));
@@ -37,7 +21,7 @@ public sealed class ReplayCacheTests : IAsyncLifetime
     [Fact]
     public async Task TryUse_SameIdentifierInAnotherScopeOrKind_Independent()
     {
-        var until = _clock.GetUtcNow().AddMinutes(1);
+        var until = Clock.GetUtcNow().AddMinutes(1);
 
         Assert.True(await Cache.TryUseAsync("client_assertion", "client-a", "x", until, CancellationToken.None));
         Assert.True(await Cache.TryUseAsync("client_assertion", "client-b", "x", until, CancellationToken.None));
@@ -48,8 +32,8 @@ public sealed class ReplayCacheTests : IAsyncLifetime
     [Fact]
     public async Task TryUse_ManyNodesRaceWithOneIdentifier_ExactlyOneWins()
     {
-        var nodes = Enumerable.Range(0, 8).Select(_ => BankLinkServices.Build(_database.ConnectionString, _clock)).ToList();
-        var until = _clock.GetUtcNow().AddMinutes(1);
+        var nodes = Enumerable.Range(0, 8).Select(_ => BankLinkServices.Build(Database.ConnectionString, Clock)).ToList();
+        var until = Clock.GetUtcNow().AddMinutes(1);
 
         var results = await Task.WhenAll(nodes.Select(n => Task.Run(() => n.GetRequiredService<ReplayCache>().TryUseAsync("client_assertion", "c", "raced", until, CancellationToken.None))));
 
@@ -63,12 +47,12 @@ public sealed class ReplayCacheTests : IAsyncLifetime
     [Fact]
     public async Task TryUse_AfterTheEntryExpired_UsableAgainAndPruned()
     {
-        Assert.True(await Cache.TryUseAsync("dpop", "k", "j", _clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
-        _clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.True(await Cache.TryUseAsync("dpop", "k", "j", Clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
+        Clock.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.True(await Cache.TryUseAsync("dpop", "k", "j", _clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
-        _clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.True(await Cache.TryUseAsync("dpop", "k", "j", Clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
+        Clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal(1, await Cache.PruneAsync(CancellationToken.None));
-        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM replay_cache"));
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM replay_cache"));
     }
 }

@@ -7,26 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BankLink.Data.Tests;
 
 /// <summary>The server's signing keys: created at first start, rotated with prepublication, retired keys published until their tokens expire.</summary>
-public sealed class SigningKeyRingTests : IAsyncLifetime
+public sealed class SigningKeyRingTests : ServicesOverDatabase<SchemaDatabase>
 {
     private static readonly SigningKeyOptions Defaults = new();
-    private readonly SchemaDatabase _database = new();
-    private readonly SettableTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
 
-    private SigningKeyRing Ring => _services.GetRequiredService<SigningKeyRing>();
-
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _services = BankLinkServices.Build(_database.ConnectionString, _clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    private SigningKeyRing Ring => Services.GetRequiredService<SigningKeyRing>();
 
     [Fact]
     public async Task EnsureKeys_FirstStart_OneSigningKeyPerAlgorithmThenNothingMore()
@@ -35,7 +20,7 @@ public sealed class SigningKeyRingTests : IAsyncLifetime
         var again = await Ring.EnsureKeysAsync(CancellationToken.None);
 
         Assert.Equal(SigningKeyRing.Algorithms.Order(), created.Select(k => k.Algorithm).Order());
-        Assert.All(created, k => Assert.Equal(_clock.GetUtcNow(), k.ActiveFrom));
+        Assert.All(created, k => Assert.Equal(Clock.GetUtcNow(), k.ActiveFrom));
         Assert.Empty(again);
     }
 
@@ -62,8 +47,8 @@ public sealed class SigningKeyRingTests : IAsyncLifetime
     {
         await Ring.EnsureKeysAsync(CancellationToken.None);
 
-        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM signing_keys WHERE public_jwk ?| array['d','p','q','dp','dq','qi']"));
-        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM signing_keys WHERE protected_private_jwk LIKE 'MI%' OR protected_private_jwk LIKE '%\"d\"%'"));
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM signing_keys WHERE public_jwk ?| array['d','p','q','dp','dq','qi']"));
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM signing_keys WHERE protected_private_jwk LIKE 'MI%' OR protected_private_jwk LIKE '%\"d\"%'"));
     }
 
     [Fact]
@@ -72,7 +57,7 @@ public sealed class SigningKeyRingTests : IAsyncLifetime
         await Ring.EnsureKeysAsync(CancellationToken.None);
         var first = await Ring.GetSigningKeyAsync(JwsAlgorithm.ES256, CancellationToken.None);
 
-        _clock.Advance(Defaults.RotationPeriod - Defaults.PrepublishPeriod + TimeSpan.FromMinutes(1));
+        Clock.Advance(Defaults.RotationPeriod - Defaults.PrepublishPeriod + TimeSpan.FromMinutes(1));
         var successors = await Ring.EnsureKeysAsync(CancellationToken.None);
         var published = await Ring.GetPublishedKeysAsync(CancellationToken.None);
 
@@ -81,11 +66,11 @@ public sealed class SigningKeyRingTests : IAsyncLifetime
         Assert.NotNull(published.FindByKid(successor.Kid));
         Assert.Equal(first.Kid, (await Ring.GetSigningKeyAsync(JwsAlgorithm.ES256, CancellationToken.None)).Kid);
 
-        _clock.Advance(Defaults.PrepublishPeriod);
+        Clock.Advance(Defaults.PrepublishPeriod);
         Assert.Equal(successor.Kid, (await Ring.GetSigningKeyAsync(JwsAlgorithm.ES256, CancellationToken.None)).Kid);
         Assert.NotNull((await Ring.GetPublishedKeysAsync(CancellationToken.None)).FindByKid(first.Kid!));
 
-        _clock.Advance(Defaults.RetentionAfterRetirement);
+        Clock.Advance(Defaults.RetentionAfterRetirement);
         Assert.Null((await Ring.GetPublishedKeysAsync(CancellationToken.None)).FindByKid(first.Kid!));
     }
 
@@ -101,31 +86,31 @@ public sealed class SigningKeyRingTests : IAsyncLifetime
         Assert.Equal(rotated.Single().Kid, current.Kid);
         Assert.NotEqual(old.Kid, current.Kid);
         Assert.NotNull((await Ring.GetPublishedKeysAsync(CancellationToken.None)).FindByKid(old.Kid!));
-        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM signing_keys WHERE alg = 'ES256'"));
+        Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM signing_keys WHERE alg = 'ES256'"));
     }
 
     [Fact]
     public async Task EnsureKeys_TwoNodesAtOnce_OneKeyPerAlgorithm()
     {
-        await using var otherNode = BankLinkServices.Build(_database.ConnectionString, _clock);
+        await using var otherNode = BankLinkServices.Build(Database.ConnectionString, Clock);
 
         await Task.WhenAll(
             Task.Run(() => Ring.EnsureKeysAsync(CancellationToken.None)),
             Task.Run(() => otherNode.GetRequiredService<SigningKeyRing>().EnsureKeysAsync(CancellationToken.None)));
 
-        Assert.Equal(SigningKeyRing.Algorithms.Count, await _database.ScalarAsync<long>("SELECT count(*) FROM signing_keys"));
+        Assert.Equal(SigningKeyRing.Algorithms.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM signing_keys"));
     }
 
     [Fact]
     public async Task OtherNode_SeesARotationWithinTheCacheLifetime()
     {
         await Ring.EnsureKeysAsync(CancellationToken.None);
-        await using var otherNode = BankLinkServices.Build(_database.ConnectionString, _clock);
+        await using var otherNode = BankLinkServices.Build(Database.ConnectionString, Clock);
         var otherRing = otherNode.GetRequiredService<SigningKeyRing>();
         var before = await otherRing.GetSigningKeyAsync(JwsAlgorithm.ES256, CancellationToken.None);
 
         var rotated = (await Ring.RotateNowAsync([JwsAlgorithm.ES256], CancellationToken.None)).Single();
-        _clock.Advance(Defaults.CacheLifetime);
+        Clock.Advance(Defaults.CacheLifetime);
 
         Assert.NotEqual(before.Kid, rotated.Kid);
         Assert.Equal(rotated.Kid, (await otherRing.GetSigningKeyAsync(JwsAlgorithm.ES256, CancellationToken.None)).Kid);

@@ -9,12 +9,15 @@ public abstract class ServicesOverDatabase<TDatabase> : IAsyncLifetime
 {
     protected TDatabase Database { get; } = new();
 
+    /// <summary>The services' clock: tests move it to cross expiry and rotation boundaries.</summary>
+    protected SettableTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 3, 0, 0, TimeSpan.Zero));
+
     protected ServiceProvider Services { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        Services = BankLinkServices.Build(Database.ConnectionString);
+        Services = BankLinkServices.Build(Database.ConnectionString, Clock);
     }
 
     public async Task DisposeAsync()
