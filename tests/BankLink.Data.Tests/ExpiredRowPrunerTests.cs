@@ -12,7 +12,7 @@ public sealed class ExpiredRowPrunerTests : ServicesOverDatabase<DemoBankDatabas
     public async Task Prune_RemovesLongExpiredRowsOnlyAndKeepsRotationChainsWhole()
     {
         // The rows below are dated from the database's clock; the pruner reads the services' clock.
-        Clock.Set(await Database.ScalarAsync<DateTimeOffset>("SELECT now()"));
+        Clock.Set(new DateTimeOffset(await Database.ScalarAsync<DateTime>("SELECT now()"), TimeSpan.Zero));
         await Database.ExecuteAsync($"""
             INSERT INTO onboarding_tokens (id, provider_id, person_name, token_hash, status, created_at, expires_at, issued_by)
             VALUES ('aaaaaaaa', '{SandboxProvider.Id}', 'p', decode(repeat('00', 32), 'hex'), 'active', now(), now() + interval '60 days', 't');
