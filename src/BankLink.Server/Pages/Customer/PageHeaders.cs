@@ -9,6 +9,7 @@ internal static class PageHeaders
         // client's redirect origin: the approval ends in a redirect there (CSP Level 3 §6.4.1).
         response.Headers.ContentSecurityPolicy =
             $"default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'{(formTarget is null ? "" : " " + formTarget)}; frame-ancestors 'none'; base-uri 'none'";
-        response.Headers.CacheControl = "no-store";
+        response.Headers.CacheControl = "no-cache, no-store"; // what antiforgery requires of pages with a form
+        response.Headers.Pragma = "no-cache";
     }
 }
