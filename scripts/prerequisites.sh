@@ -53,7 +53,11 @@ require_postgres_server() {
 }
 
 require_chromium() {
-    command -v chromium >/dev/null 2>&1 && return 0
-    is_root || die "Chromium is required for the browser tests. Install it: sudo apt-get install chromium"
-    apt_install chromium
+    # Chromium, and a Japanese font so pages render (and screenshot) as customers see them.
+    local missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    { command -v fc-list >/dev/null 2>&1 && fc-list :lang=ja 2>/dev/null | grep -q .; } || missing+=(fonts-noto-cjk)
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    is_root || die "the browser tests need: ${missing[*]}. Install: sudo apt-get install ${missing[*]}"
+    apt_install "${missing[@]}"
 }
