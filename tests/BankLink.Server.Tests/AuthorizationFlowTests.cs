@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using BankLink.CoreBanking;
 using BankLink.Domain.Accounts;
 using BankLink.Protocol.Tokens;
@@ -12,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BankLink.Server.Tests;
 
 /// <summary>The front channel: authorize with a pushed request, log in, consent per account, and the redirect back (RFC 6749 §4.1, RFC 9126 §4, RFC 9207).</summary>
-public sealed partial class AuthorizationFlowTests : IAsyncLifetime
+public sealed class AuthorizationFlowTests : IAsyncLifetime
 {
     private readonly DemoBankDatabase _database = new();
     private BankLinkApp _app = null!;
@@ -46,8 +45,7 @@ public sealed partial class AuthorizationFlowTests : IAsyncLifetime
     private string AuthorizePath(string requestUri) =>
         $"/connect/authorize?client_id={Uri.EscapeDataString(_provider.ClientId)}&request_uri={Uri.EscapeDataString(requestUri)}";
 
-    private static async Task<string> AntiforgeryTokenAsync(HttpResponseMessage page) =>
-        AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+    private static Task<string> AntiforgeryTokenAsync(HttpResponseMessage page) => ProviderClient.AntiforgeryTokenAsync(page);
 
     private async Task<HttpResponseMessage> PostFormAsync(string path, string token, IEnumerable<KeyValuePair<string, string>> fields) =>
         await _browser.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
@@ -245,6 +243,4 @@ public sealed partial class AuthorizationFlowTests : IAsyncLifetime
         Assert.StartsWith("/login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

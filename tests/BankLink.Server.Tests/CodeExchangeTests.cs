@@ -1,17 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using BankLink.CoreBanking;
 using BankLink.Jose;
 using BankLink.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BankLink.Server.Tests;
 
 /// <summary>The whole code flow: PAR, login, consent, then the code exchanged with private_key_jwt and DPoP, refresh, and replay.</summary>
-public sealed partial class CodeExchangeTests : IAsyncLifetime
+public sealed class CodeExchangeTests : IAsyncLifetime
 {
     private const string TokenUri = ProviderClient.Issuer + "/connect/token";
     private const string Verifier = "verifier-that-is-long-enough-to-be-a-real-pkce-verifier";
@@ -42,20 +38,8 @@ public sealed partial class CodeExchangeTests : IAsyncLifetime
         }
 
         var requestUri = (await (await _provider.PushAsync(parameters)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_uri").GetString()!;
-        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var login = await browser.GetAsync(new Uri("/login", UriKind.Relative));
-        await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(
-            [new("login_id", "tanaka01"), new("password", "Sandbox-Tanaka-01"), new("__RequestVerificationToken", await TokenAsync(login))]));
-        var consentPath = $"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}";
-        var consent = await browser.GetAsync(new Uri(consentPath, UriKind.Relative));
-        var accounts = (await _app.Services.GetRequiredService<ICoreBankingGateway>().GetAccountsAsync("1000000001", CancellationToken.None)).Where(a => a.IsLinkable).Take(2);
-        var approve = await browser.PostAsync(new Uri("/consent", UriKind.Relative), new FormUrlEncodedContent(
-            [new("client_id", _provider.ClientId), new("request_uri", requestUri), .. accounts.Select(a => new KeyValuePair<string, string>("account", a.Id.ToString())),
-             new("approve", "approve"), new("__RequestVerificationToken", await TokenAsync(consent))]));
-        return System.Web.HttpUtility.ParseQueryString(approve.Headers.Location!.Query)["code"]!;
+        return await _provider.ConsentAsync(requestUri, "tanaka01", "Sandbox-Tanaka-01", "1000000001", accounts: 2);
     }
-
-    private static async Task<string> TokenAsync(HttpResponseMessage page) => AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
 
     private Task<HttpResponseMessage> ExchangeAsync(string code, string verifier = Verifier, string redirectUri = ProviderClient.RedirectUri, Jwk? dpopKey = null) =>
         _provider.PostAsync("/connect/token",
@@ -286,6 +270,4 @@ public sealed partial class CodeExchangeTests : IAsyncLifetime
         Assert.Equal("active", await _database.ScalarAsync<string>("SELECT status FROM grants"));
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

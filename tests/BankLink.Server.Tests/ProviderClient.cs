@@ -15,7 +15,7 @@ namespace BankLink.Server.Tests;
 /// A provider's integration as tests drive it: registers a FAPI 2.0 client with an onboarding token, then
 /// signs client assertions and DPoP proofs exactly as a client library would.
 /// </summary>
-internal sealed class ProviderClient
+internal sealed partial class ProviderClient
 {
     public const string Issuer = "http://127.0.0.1:5080";
     public const string RedirectUri = "https://app.example.com/callback";
@@ -95,6 +95,29 @@ internal sealed class ProviderClient
         return JwsWriter.Sign(new JwsHeaderParameters { Algorithm = JwsAlgorithm.ES256, Type = "dpop+jwt", EmbeddedKey = DpopKey.ToPublicKey() }, claims, DpopKey);
     }
 
+    /// <summary>The antiforgery token a page's form carries.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpResponseMessage page) =>
+        AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+
+    /// <summary>
+    /// The customer's side of a link, as a browser walks it: log in, open the consent page of the pushed request,
+    /// tick the first <paramref name="accounts"/> linkable accounts, approve. Returns the authorization code.
+    /// </summary>
+    public async Task<string> ConsentAsync(string requestUri, string loginId, string password, string customerNumber, int accounts)
+    {
+        using var browser = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var login = await browser.GetAsync(new Uri("/login", UriKind.Relative));
+        await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(
+            [new("login_id", loginId), new("password", password), new("__RequestVerificationToken", await AntiforgeryTokenAsync(login))]));
+        var consent = await browser.GetAsync(new Uri($"/consent?client_id={ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
+        var ticked = (await App.Services.GetRequiredService<BankLink.CoreBanking.ICoreBankingGateway>().GetAccountsAsync(customerNumber, CancellationToken.None))
+            .Where(a => a.IsLinkable).Take(accounts);
+        var approve = await browser.PostAsync(new Uri("/consent", UriKind.Relative), new FormUrlEncodedContent(
+            [new("client_id", ClientId), new("request_uri", requestUri), .. ticked.Select(a => new KeyValuePair<string, string>("account", a.Id.ToString())),
+             new("approve", "approve"), new("__RequestVerificationToken", await AntiforgeryTokenAsync(consent))]));
+        return System.Web.HttpUtility.ParseQueryString(approve.Headers.Location!.Query)["code"]!;
+    }
+
     /// <summary>A request to a protected resource with this client's DPoP-bound access token and a proof carrying its hash.</summary>
     public async Task<HttpResponseMessage> CallResourceAsync(HttpMethod method, string path, string accessToken, string scheme = "DPoP", string? proof = null)
     {
@@ -149,4 +172,7 @@ internal sealed class ProviderClient
         request.Headers.Authorization = authorization;
         return await App.CreateClient().SendAsync(request);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex AntiforgeryField();
 }

@@ -2,17 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using BankLink.CoreBanking;
 using BankLink.Jose;
 using BankLink.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BankLink.Server.Tests;
 
 /// <summary>Protected resources with DPoP-bound tokens: userinfo (OIDC Core §5.3) and grant management (FAPI Grant Management §6).</summary>
-public sealed partial class ResourceAccessTests : IAsyncLifetime
+public sealed class ResourceAccessTests : IAsyncLifetime
 {
     private const string Verifier = "verifier-that-is-long-enough-to-be-a-real-pkce-verifier";
     private readonly DemoBankDatabase _database = new();
@@ -37,15 +33,7 @@ public sealed partial class ResourceAccessTests : IAsyncLifetime
     private async Task<JsonElement> LinkAsync()
     {
         var requestUri = (await (await _provider.PushAsync(_provider.ParParameters())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_uri").GetString()!;
-        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var login = await browser.GetAsync(new Uri("/login", UriKind.Relative));
-        await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(
-            [new("login_id", "ito06"), new("password", "Sandbox-Ito-06"), new("__RequestVerificationToken", await TokenAsync(login))]));
-        var consent = await browser.GetAsync(new Uri($"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
-        var account = (await _app.Services.GetRequiredService<ICoreBankingGateway>().GetAccountsAsync("1000000006", CancellationToken.None)).First(a => a.IsLinkable);
-        var approve = await browser.PostAsync(new Uri("/consent", UriKind.Relative), new FormUrlEncodedContent(
-            [new("client_id", _provider.ClientId), new("request_uri", requestUri), new("account", account.Id.ToString()), new("approve", "approve"), new("__RequestVerificationToken", await TokenAsync(consent))]));
-        var code = System.Web.HttpUtility.ParseQueryString(approve.Headers.Location!.Query)["code"]!;
+        var code = await _provider.ConsentAsync(requestUri, "ito06", "Sandbox-Ito-06", "1000000006", accounts: 1);
         var tokens = await _provider.PostAsync("/connect/token",
             [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", ProviderClient.RedirectUri), new("code_verifier", Verifier)],
             _provider.DpopProof("POST", ProviderClient.Issuer + "/connect/token"));
@@ -55,8 +43,6 @@ public sealed partial class ResourceAccessTests : IAsyncLifetime
     private async Task<string> ProviderTokenAsync(string scope) =>
         (await (await _provider.PostAsync("/connect/token", [new("grant_type", "client_credentials"), new("scope", scope)],
             _provider.DpopProof("POST", ProviderClient.Issuer + "/connect/token"))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-
-    private static async Task<string> TokenAsync(HttpResponseMessage page) => AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response, HttpStatusCode status, string error, string id)
     {
@@ -190,6 +176,4 @@ public sealed partial class ResourceAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

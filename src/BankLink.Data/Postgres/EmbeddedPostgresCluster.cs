@@ -182,7 +182,9 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
 
     private async Task EnsureReachableAsync(CancellationToken cancellationToken)
     {
-        await _runner.GiveOwnershipAsync(RootDirectory, cancellationToken);
+        // Only the folder itself: PostgreSQL writes its log there. The data inside is PostgreSQL's own from
+        // initdb on, so walking a database of gigabytes at every start would be wasted work.
+        await _runner.GiveOwnershipAsync(RootDirectory, recursive: false, cancellationToken);
         if (!await _runner.CanReachAsync(RootDirectory, cancellationToken))
         {
             throw new StartupConfigurationException(
@@ -222,7 +224,7 @@ public sealed partial class EmbeddedPostgresCluster : IAsyncDisposable
         {
             File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        await _runner.GiveOwnershipAsync(RootDirectory, cancellationToken);
+        await _runner.GiveOwnershipAsync(PasswordFile, recursive: false, cancellationToken);
 
         var result = await _runner.RunAsync(binaries.InitDb,
             ["-D", staging, "-U", SuperUser, "--pwfile", PasswordFile, "--auth", "scram-sha-256", "--encoding", "UTF8", "--no-locale", "--no-instructions"],

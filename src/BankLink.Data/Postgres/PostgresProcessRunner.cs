@@ -26,15 +26,15 @@ internal sealed class PostgresProcessRunner
         return new PostgresProcessRunner(user);
     }
 
-    /// <summary>Gives a folder (recursively) to the user the tools run as.</summary>
-    public async Task GiveOwnershipAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Gives a file or folder (with <paramref name="recursive"/>, everything in it) to the user the tools run as.</summary>
+    public async Task GiveOwnershipAsync(string path, bool recursive, CancellationToken cancellationToken)
     {
         if (RunAsUser is null)
         {
             return;
         }
 
-        var result = await RunRawAsync("chown", ["-R", $"{RunAsUser}:", path], cancellationToken);
+        var result = await RunRawAsync("chown", recursive ? ["-R", $"{RunAsUser}:", path] : [$"{RunAsUser}:", path], cancellationToken);
         result.ThrowIfFailed("chown");
     }
 

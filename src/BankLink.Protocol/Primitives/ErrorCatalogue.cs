@@ -86,8 +86,6 @@ public static class ErrorCatalogue
     public static readonly ProtocolError DpopJktMismatch = new(Errors.InvalidRequest, "BL2408",
         "dpop_jkt must be the RFC 7638 thumbprint of the key that signs this request's DPoP proof (RFC 9449 section 10).");
 
-    public static readonly ProtocolError ClientIdMismatch = new(Errors.InvalidRequest, "BL2409",
-        "client_id must be the client that authenticated this request.");
 
     public static readonly ProtocolError GrantTypeMissing = new(Errors.InvalidRequest, "BL2501",
         "grant_type is required at the token endpoint.");

@@ -28,7 +28,7 @@ public sealed class AccessTokenValidator(ITokenStore tokens, DpopProofValidator 
         }
 
         var value = authorizationHeaders[0][scheme.Length..].Trim();
-        var token = OpaqueToken.IsWellFormed(value, TokenKind.AccessToken) ? await tokens.FindByHashAsync(OpaqueToken.Hash(value), cancellationToken) : null;
+        var token = await tokens.FindPresentedAsync(value, cancellationToken, TokenKind.AccessToken);
         if (token is null || token.Kind != StoredTokenKind.AccessToken)
         {
             return new(null, ErrorCatalogue.AccessTokenUnknown, "unknown access token");

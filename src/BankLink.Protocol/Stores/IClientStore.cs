@@ -15,6 +15,14 @@ public sealed record RegisteredClient(
 {
     /// <summary>SHA-256 of the client_secret of a client_secret_basic client; null otherwise.</summary>
     public byte[]? ClientSecretHash { get; init; }
+
+    /// <summary>The scopes the client registered (RFC 7591 §2 scope).</summary>
+    public IReadOnlySet<string> RegisteredScopes =>
+        (Metadata[Primitives.ProtocolConstants.Parameters.Scope]?.GetValue<string>() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>True when the client registered <paramref name="grantType"/> (RFC 7591 §2 grant_types).</summary>
+    public bool Registers(string grantType) =>
+        Metadata[Primitives.ProtocolConstants.Parameters.GrantTypes] is JsonArray registered && registered.Any(g => g?.GetValue<string>() == grantType);
 }
 
 /// <summary>What creating a client stores: never a usable secret, only hashes.</summary>

@@ -34,7 +34,7 @@ public static class AuthorizationApi
         var pending = await requests.FindAsync(clientId, requestUri, http.RequestAborted);
         if (pending is null)
         {
-            return ErrorPage("This sign-in link is not valid or has expired. Please return to the app and start again. / このリンクは無効か期限切れです。アプリに戻ってやり直してください。");
+            return ErrorPage(AuthorizationRequests.InvalidLinkMessage);
         }
 
         var session = await CustomerSession.CurrentAsync(http);

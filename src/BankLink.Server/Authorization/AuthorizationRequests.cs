@@ -25,6 +25,10 @@ public sealed record PendingAuthorization(RegisteredClient Client, PushedRequest
 /// </summary>
 public sealed class AuthorizationRequests(IClientStore clients, IPushedRequestStore pushed, TimeProvider clock)
 {
+    /// <summary>What the customer reads when the link the app sent them to is unknown, used or expired.</summary>
+    public const string InvalidLinkMessage =
+        "This sign-in link is not valid or has expired. Please return to the app and start again. / このリンクは無効か期限切れです。アプリに戻ってやり直してください。";
+
     /// <summary>The pending request, or null when client and request_uri do not make a live pair (shown as an error page, never redirected).</summary>
     public async Task<PendingAuthorization?> FindAsync(string? clientId, string? requestUri, CancellationToken cancellationToken)
     {

@@ -15,8 +15,7 @@ public sealed class IntrospectToken(ITokenStore tokens) : IStep<TokenManagementC
     public async ValueTask ExecuteAsync(TokenManagementContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var value = context.Request.Get(Parameters.Token)!;
-        var token = value.Length <= OpaqueToken.MaxLength ? await tokens.FindByHashAsync(OpaqueToken.Hash(value), cancellationToken) : null;
+        var token = await tokens.FindPresentedAsync(context.Request.Get(Parameters.Token), cancellationToken, TokenKind.AccessToken, TokenKind.RefreshToken);
         if (token is null || token.ClientId != context.Client!.ClientId || !token.IsActiveAt(context.Now) || token.Kind == StoredTokenKind.AuthorizationCode)
         {
             context.Response = new JsonObject { [Parameters.Active] = false };

@@ -19,7 +19,6 @@ public static class PushedAuthorizationPipeline
         new AuthenticateClient<PushedAuthorizationContext>(authenticator),
         new ValidateDpopProof<PushedAuthorizationContext>(dpop, required: false),
         new ValidateDpopJkt(),
-        new ValidateClientIdParameter(),
         new RefuseRequestObjects(),
 
         // What it asks for.

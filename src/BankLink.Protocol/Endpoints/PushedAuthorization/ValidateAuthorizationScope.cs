@@ -14,7 +14,7 @@ public sealed class ValidateAuthorizationScope : IStep<PushedAuthorizationContex
     public ValueTask ExecuteAsync(PushedAuthorizationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var registered = (context.Client!.Metadata[Parameters.Scope]?.GetValue<string>() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var registered = context.Client!.RegisteredScopes;
         var requested = (context.Request.Get(Parameters.Scope) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         var valid = requested.Count > 0
             && requested.All(registered.Contains)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using BankLink.Protocol.Pipeline;
 using BankLink.Protocol.Primitives;
 using static BankLink.Protocol.Primitives.ProtocolConstants;
@@ -11,9 +10,7 @@ public sealed class ValidateResponseType : IStep<PushedAuthorizationContext>
     public ValueTask ExecuteAsync(PushedAuthorizationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var grants = context.Client!.Metadata[Parameters.GrantTypes] as JsonArray;
-        if (context.Request.Get(Parameters.ResponseType) != ResponseTypes.Code
-            || grants?.Any(g => g?.GetValue<string>() == GrantTypes.AuthorizationCode) != true)
+        if (context.Request.Get(Parameters.ResponseType) != ResponseTypes.Code || !context.Client!.Registers(GrantTypes.AuthorizationCode))
         {
             context.Reject(ErrorCatalogue.ResponseTypeUnsupported, "response_type " + context.Request.Get(Parameters.ResponseType));
             return ValueTask.CompletedTask;

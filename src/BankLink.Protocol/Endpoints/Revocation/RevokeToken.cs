@@ -16,8 +16,7 @@ public sealed class RevokeToken(ITokenStore tokens) : IStep<TokenManagementConte
     public async ValueTask ExecuteAsync(TokenManagementContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var value = context.Request.Get(Parameters.Token)!;
-        var token = value.Length <= OpaqueToken.MaxLength ? await tokens.FindByHashAsync(OpaqueToken.Hash(value), cancellationToken) : null;
+        var token = await tokens.FindPresentedAsync(context.Request.Get(Parameters.Token), cancellationToken, TokenKind.AccessToken, TokenKind.RefreshToken);
         if (token is not null && token.ClientId == context.Client!.ClientId && token.Kind != StoredTokenKind.AuthorizationCode)
         {
             await tokens.RevokeAsync(token.Id, context.Now, cancellationToken);

@@ -23,8 +23,7 @@ public sealed class IssueClientCredentialsToken(ITokenStore tokens, TokenOptions
             return;
         }
 
-        var registered = (context.Client!.Metadata[Parameters.Scope]?.GetValue<string>() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var allowed = registered.Where(ProviderScopes.Contains).ToHashSet(StringComparer.Ordinal);
+        var allowed = context.Client!.RegisteredScopes.Where(ProviderScopes.Contains).ToHashSet(StringComparer.Ordinal);
         var requested = context.Request.Get(Parameters.Scope)?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList()
             ?? [.. allowed.Order(StringComparer.Ordinal)];
         if (requested.Count == 0 || !requested.All(allowed.Contains))

@@ -69,7 +69,7 @@ public sealed class IssueGrantTokens(ITokenStore tokens, IGrantStore grants, ISi
 
         if (context.GrantType == GrantTypes.AuthorizationCode)
         {
-            if (client.Metadata[Parameters.GrantTypes] is JsonArray registered && registered.Any(g => g?.GetValue<string>() == GrantTypes.RefreshToken))
+            if (client.Registers(GrantTypes.RefreshToken))
             {
                 var refreshToken = OpaqueToken.Create(TokenKind.RefreshToken);
                 await tokens.CreateAsync(new StoredToken(Guid.NewGuid(), StoredTokenKind.RefreshToken, client.ClientId, grantId, subject, grant.Scope, jkt,

@@ -22,7 +22,7 @@ public sealed class RedeemAuthorizationCode(ITokenStore tokens) : IStep<TokenCon
         }
 
         var code = context.Request.Get(Parameters.Code);
-        var stored = OpaqueToken.IsWellFormed(code, TokenKind.AuthorizationCode) ? await tokens.FindByHashAsync(OpaqueToken.Hash(code!), cancellationToken) : null;
+        var stored = await tokens.FindPresentedAsync(code, cancellationToken, TokenKind.AuthorizationCode);
         if (stored is null || stored.Kind != StoredTokenKind.AuthorizationCode || stored.ClientId != context.Client!.ClientId || stored.GrantId is null)
         {
             context.Reject(ErrorCatalogue.CodeInvalid, stored is null ? "unknown code" : "code of another client");

@@ -23,7 +23,7 @@ public sealed class RedeemRefreshToken(ITokenStore tokens) : IStep<TokenContext>
         }
 
         var value = context.Request.Get(Parameters.RefreshToken);
-        var stored = OpaqueToken.IsWellFormed(value, TokenKind.RefreshToken) ? await tokens.FindByHashAsync(OpaqueToken.Hash(value!), cancellationToken) : null;
+        var stored = await tokens.FindPresentedAsync(value, cancellationToken, TokenKind.RefreshToken);
         if (stored is null || stored.Kind != StoredTokenKind.RefreshToken || stored.ClientId != context.Client!.ClientId)
         {
             context.Reject(ErrorCatalogue.RefreshTokenInvalid, stored is null ? "unknown refresh token" : "refresh token of another client");

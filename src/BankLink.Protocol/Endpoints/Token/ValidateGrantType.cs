@@ -26,8 +26,7 @@ public sealed class ValidateGrantType : IStep<TokenContext>
         {
             context.Reject(ErrorCatalogue.GrantTypeUnsupported, "grant_type " + grantType);
         }
-        else if (context.Client!.Metadata[Parameters.GrantTypes] is not System.Text.Json.Nodes.JsonArray registered
-            || !registered.Any(g => g?.GetValue<string>() == grantType))
+        else if (!context.Client!.Registers(grantType))
         {
             context.Reject(ErrorCatalogue.GrantTypeNotRegistered, grantType + " not registered by " + context.Client.ClientId);
         }

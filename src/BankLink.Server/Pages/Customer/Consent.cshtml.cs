@@ -118,7 +118,7 @@ public sealed class ConsentModel(
         if (pending is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return (null, null, Content("This sign-in link is not valid or has expired. / このリンクは無効か期限切れです。", "text/plain; charset=utf-8"));
+            return (null, null, Content(AuthorizationRequests.InvalidLinkMessage, "text/plain; charset=utf-8"));
         }
 
         var session = await CustomerSession.CurrentAsync(HttpContext);
