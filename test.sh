@@ -8,6 +8,11 @@ cd "$(dirname "$0")"
 require_dotnet
 require_postgres_server
 require_chromium
+require_node
+
+# The interop test's packages, exactly as locked (tests/interop-oauth4webapi/package-lock.json); it uses the
+# system's Chromium, so no browser is downloaded.
+npm ci --prefix tests/interop-oauth4webapi --no-audit --no-fund --loglevel=error
 
 results="$PWD/TestResults"
 rm -rf "$results"

@@ -61,3 +61,14 @@ require_chromium() {
     is_root || die "the browser tests need: ${missing[*]}. Install: sudo apt-get install ${missing[*]}"
     apt_install "${missing[@]}"
 }
+
+require_node() {
+    # Node.js 20 or newer with npm, for the interop test that drives BankLink with oauth4webapi and Playwright
+    # (tests/interop-oauth4webapi; both packages need Node 20). Debian 12's own nodejs is 18, so nothing is
+    # installed here: the message names where to get it.
+    local major=""
+    command -v node >/dev/null 2>&1 && major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || true)
+    if [ -z "$major" ] || [ "$major" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+        die "the interop test needs Node.js 20 or newer with npm (found: ${major:+Node $major}${major:-no node}). Install it: https://nodejs.org/en/download (Debian: the nodejs package from NodeSource)."
+    fi
+}

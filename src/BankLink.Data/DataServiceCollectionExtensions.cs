@@ -15,7 +15,7 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddBankLinkData(this IServiceCollection services, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "BankLink" }.Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionTuning.Apply(connectionString)) { Name = "BankLink" }.Build());
         services.AddDbContextPool<BankLinkDbContext>((provider, options) =>
         {
             var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -19,11 +19,20 @@ public sealed partial class Jwk
             return false;
         }
 
+        // A public point validated before needs no second import (see PublicPointCache).
+        if (d is null && PublicPointCache.TryGet(x, y, out var known))
+        {
+            jwk = new Jwk(x, y, null, metadata, known!);
+            failure = JwkFailure.None;
+            return true;
+        }
+
+        KeyObject imported;
         try
         {
             // Importing validates the point is on the curve (an invalid-curve attack needs an off-curve point)
-            // and, with "d", that d·G is the public point.
-            using var probe = ECDsa.Create(EcParameters(x, y, d));
+            // and, with "d", that d·G is the public point. The imported key is kept for signing and verifying.
+            imported = new KeyObject(ECDsa.Create(EcParameters(x, y, d)));
         }
         catch (CryptographicException)
         {
@@ -31,7 +40,12 @@ public sealed partial class Jwk
             return false;
         }
 
-        jwk = new Jwk(x, y, d, metadata);
+        if (d is null)
+        {
+            PublicPointCache.Add(x, y, imported);
+        }
+
+        jwk = new Jwk(x, y, d, metadata, imported);
         failure = JwkFailure.None;
         return true;
     }
@@ -81,11 +95,12 @@ public sealed partial class Jwk
             }
         }
 
+        KeyObject imported;
         try
         {
             // OpenSSL checks d·e ≡ 1 and the CRT members on import; the check above makes n = p·q explicit
-            // on every platform.
-            using var probe = RSA.Create(parameters);
+            // on every platform. The imported key is kept for signing and verifying.
+            imported = new KeyObject(RSA.Create(parameters));
         }
         catch (CryptographicException)
         {
@@ -93,7 +108,7 @@ public sealed partial class Jwk
             return false;
         }
 
-        jwk = new Jwk(parameters, bits, metadata);
+        jwk = new Jwk(parameters, bits, metadata, imported);
         failure = JwkFailure.None;
         return true;
     }

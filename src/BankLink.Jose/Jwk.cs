@@ -40,9 +40,11 @@ public sealed partial class Jwk
     private readonly byte[]? _y;
     private readonly byte[]? _d;
     private readonly RSAParameters _rsa;
+    private readonly KeyObject _keyObject;
 
-    private Jwk(string kty, JwkMetadata metadata, bool isPrivate, int keySizeBits)
+    private Jwk(string kty, JwkMetadata metadata, bool isPrivate, int keySizeBits, KeyObject keyObject)
     {
+        _keyObject = keyObject;
         Kty = kty;
         Kid = metadata.Kid;
         Use = metadata.Use;
@@ -52,8 +54,8 @@ public sealed partial class Jwk
         KeySizeBits = keySizeBits;
     }
 
-    private Jwk(byte[] x, byte[] y, byte[]? d, JwkMetadata metadata)
-        : this(KeyTypes.EC, metadata, d is not null, 256)
+    private Jwk(byte[] x, byte[] y, byte[]? d, JwkMetadata metadata, KeyObject keyObject)
+        : this(KeyTypes.EC, metadata, d is not null, 256, keyObject)
     {
         Crv = Curves.P256;
         _x = x;
@@ -61,8 +63,8 @@ public sealed partial class Jwk
         _d = d;
     }
 
-    private Jwk(RSAParameters rsa, int keySizeBits, JwkMetadata metadata)
-        : this(KeyTypes.RSA, metadata, rsa.D is not null, keySizeBits)
+    private Jwk(RSAParameters rsa, int keySizeBits, JwkMetadata metadata, KeyObject keyObject)
+        : this(KeyTypes.RSA, metadata, rsa.D is not null, keySizeBits, keyObject)
     {
         _rsa = rsa;
     }
@@ -190,12 +192,10 @@ public sealed partial class Jwk
     public Jwk ToPublicKey()
     {
         var metadata = new JwkMetadata(Kid, Use, Alg, KeyOps);
-        if (Kty == KeyTypes.EC)
-        {
-            return new Jwk(_x!, _y!, null, metadata);
-        }
-
-        return new Jwk(new RSAParameters { Modulus = _rsa.Modulus, Exponent = _rsa.Exponent }, KeySizeBits, metadata);
+        var created = Kty == KeyTypes.EC
+            ? TryCreateEc(_x!, _y!, null, metadata, out var publicKey, out _)
+            : TryCreateRsa(new RsaMembers(_rsa.Modulus!, _rsa.Exponent!, null, null, null, null, null, null), metadata, out publicKey, out _);
+        return created ? publicKey! : throw new InvalidOperationException("The public half of a valid key failed its checks.");
     }
 
     /// <summary>The public members plus "kid", "use" and "alg": what a jwks_uri publishes. Never any private member.</summary>
@@ -249,6 +249,9 @@ public sealed partial class Jwk
         WriteIfPresent(writer, "alg", Alg);
         writer.WriteEndObject();
     }
+
+    /// <summary>Runs one operation on this key's imported .NET key, under its lock (see <see cref="KeyObject"/>).</summary>
+    internal T WithKey<T, TState>(Func<AsymmetricAlgorithm, TState, T> operation, TState state) => _keyObject.Use(operation, state);
 
     /// <summary>A new ECDsa for one operation; the caller disposes it. .NET key objects are not documented as thread-safe.</summary>
     internal ECDsa CreateECDsa()

@@ -22,17 +22,11 @@ internal static class JwsSignature
         switch (algorithm)
         {
             case JwsAlgorithm.ES256:
-                using (var ecdsa = key.CreateECDsa())
-                {
-                    return ecdsa.SignData(signingInput, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-                }
+                return key.WithKey(static (dotnetKey, input) => ((ECDsa)dotnetKey).SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), signingInput.ToArray());
 
             case JwsAlgorithm.PS256:
             case JwsAlgorithm.RS256:
-                using (var rsa = key.CreateRsa())
-                {
-                    return rsa.SignData(signingInput, HashAlgorithmName.SHA256, Padding(algorithm));
-                }
+                return key.WithKey(static (dotnetKey, state) => ((RSA)dotnetKey).SignData(state.Input, HashAlgorithmName.SHA256, Padding(state.Algorithm)), (Input: signingInput.ToArray(), Algorithm: algorithm));
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Not a JWS algorithm BankLink implements.");
@@ -56,24 +50,22 @@ internal static class JwsSignature
                         return false;
                     }
 
-                    using (var ecdsa = key.CreateECDsa())
-                    {
-                        return ecdsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-                    }
+                    return key.WithKey(
+                        static (dotnetKey, state) => ((ECDsa)dotnetKey).VerifyData(state.Input, state.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                        (Input: signingInput.ToArray(), Signature: signature.ToArray()));
 
                 case JwsAlgorithm.PS256:
                 case JwsAlgorithm.RS256:
-                    using (var rsa = key.CreateRsa())
+                    // RFC 8017 §8.1.2 / §8.2.2: the signature is exactly as long as the modulus.
+                    if (signature.Length != (key.KeySizeBits + 7) / 8)
                     {
-                        // RFC 8017 §8.1.2 / §8.2.2: the signature is exactly as long as the modulus.
-                        if (signature.Length != (rsa.KeySize + 7) / 8)
-                        {
-                            return false;
-                        }
-
-                        // For PSS, .NET verifies with salt length = hash length (32), which is what RFC 7518 §3.5 specifies.
-                        return rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, Padding(algorithm));
+                        return false;
                     }
+
+                    // For PSS, .NET verifies with salt length = hash length (32), which is what RFC 7518 §3.5 specifies.
+                    return key.WithKey(
+                        static (dotnetKey, state) => ((RSA)dotnetKey).VerifyData(state.Input, state.Signature, HashAlgorithmName.SHA256, Padding(state.Algorithm)),
+                        (Input: signingInput.ToArray(), Signature: signature.ToArray(), Algorithm: algorithm));
 
                 default:
                     return false;

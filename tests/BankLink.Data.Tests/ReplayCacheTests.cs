@@ -1,4 +1,5 @@
 using BankLink.Data.Stores;
+using BankLink.Protocol.Stores;
 using BankLink.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,8 +15,8 @@ public sealed class ReplayCacheTests : ServicesOverDatabase<SchemaDatabase>
     {
         var until = Clock.GetUtcNow().AddMinutes(1);
 
-        Assert.True(await Cache.TryUseAsync("dpop", "jkt-1", "jti-1", until, CancellationToken.None));
-        Assert.False(await Cache.TryUseAsync("dpop", "jkt-1", "jti-1", until, CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("dpop", "jkt-1", "jti-1", until), CancellationToken.None));
+        Assert.False(await Cache.TryUseAsync(new OneTimeUse("dpop", "jkt-1", "jti-1", until), CancellationToken.None));
     }
 
     [Fact]
@@ -23,10 +24,39 @@ public sealed class ReplayCacheTests : ServicesOverDatabase<SchemaDatabase>
     {
         var until = Clock.GetUtcNow().AddMinutes(1);
 
-        Assert.True(await Cache.TryUseAsync("client_assertion", "client-a", "x", until, CancellationToken.None));
-        Assert.True(await Cache.TryUseAsync("client_assertion", "client-b", "x", until, CancellationToken.None));
-        Assert.True(await Cache.TryUseAsync("dpop", "client-a", "x", until, CancellationToken.None));
-        Assert.True(await Cache.TryUseAsync("client_assertion", "client-a|x", "", until, CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("client_assertion", "client-a", "x", until), CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("client_assertion", "client-b", "x", until), CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("dpop", "client-a", "x", until), CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("client_assertion", "client-a|x", "", until), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryUseAll_AssertionAndProofInOneBatch_EachDecidedOnItsOwn()
+    {
+        var until = Clock.GetUtcNow().AddMinutes(1);
+        var assertion = new OneTimeUse("client_assertion", "client-a", "a-1", until);
+        var proof = new OneTimeUse("dpop", "jkt-1", "p-1", until);
+        Assert.True(await Cache.TryUseAsync(proof, CancellationToken.None));
+
+        var results = await Cache.TryUseAllAsync([assertion, proof], CancellationToken.None);
+
+        Assert.Equal([true, false], results);
+        Assert.False(await Cache.TryUseAsync(assertion, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryUseAll_SameIdentifierTwiceInOneBatch_SecondIsAReplay()
+    {
+        var use = new OneTimeUse("dpop", "jkt-1", "twice", Clock.GetUtcNow().AddMinutes(1));
+
+        Assert.Equal([true, false], await Cache.TryUseAllAsync([use, use], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryUseAll_Empty_NothingWritten()
+    {
+        Assert.Empty(await Cache.TryUseAllAsync([], CancellationToken.None));
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM replay_cache"));
     }
 
     [Fact]
@@ -35,7 +65,7 @@ public sealed class ReplayCacheTests : ServicesOverDatabase<SchemaDatabase>
         var nodes = Enumerable.Range(0, 8).Select(_ => BankLinkServices.Build(Database.ConnectionString, Clock)).ToList();
         var until = Clock.GetUtcNow().AddMinutes(1);
 
-        var results = await Task.WhenAll(nodes.Select(n => Task.Run(() => n.GetRequiredService<ReplayCache>().TryUseAsync("client_assertion", "c", "raced", until, CancellationToken.None))));
+        var results = await Task.WhenAll(nodes.Select(n => Task.Run(() => n.GetRequiredService<ReplayCache>().TryUseAsync(new OneTimeUse("client_assertion", "c", "raced", until), CancellationToken.None))));
 
         Assert.Single(results, won => won);
         foreach (var node in nodes)
@@ -47,10 +77,10 @@ public sealed class ReplayCacheTests : ServicesOverDatabase<SchemaDatabase>
     [Fact]
     public async Task TryUse_AfterTheEntryExpired_UsableAgainAndPruned()
     {
-        Assert.True(await Cache.TryUseAsync("dpop", "k", "j", Clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("dpop", "k", "j", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
         Clock.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.True(await Cache.TryUseAsync("dpop", "k", "j", Clock.GetUtcNow().AddSeconds(30), CancellationToken.None));
+        Assert.True(await Cache.TryUseAsync(new OneTimeUse("dpop", "k", "j", Clock.GetUtcNow().AddSeconds(30)), CancellationToken.None));
         Clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal(1, await Cache.PruneAsync(CancellationToken.None));
         Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM replay_cache"));

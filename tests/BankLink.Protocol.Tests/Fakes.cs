@@ -28,8 +28,8 @@ internal sealed class FakeReplayCache : IReplayCache
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new();
 
-    public Task<bool> TryUseAsync(string kind, string scope, string identifier, DateTimeOffset until, CancellationToken cancellationToken) =>
-        Task.FromResult(_used.TryAdd($"{kind}|{scope}|{identifier}", until));
+    public Task<IReadOnlyList<bool>> TryUseAllAsync(IReadOnlyList<OneTimeUse> uses, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<bool>>(uses.Select(use => _used.TryAdd($"{use.Kind}|{use.Scope}|{use.Identifier}", use.Until)).ToArray());
 }
 
 internal sealed class FixedClock(DateTimeOffset now) : TimeProvider

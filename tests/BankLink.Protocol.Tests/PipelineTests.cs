@@ -1,5 +1,7 @@
+using BankLink.Protocol.Endpoints.Shared;
 using BankLink.Protocol.Pipeline;
 using BankLink.Protocol.Primitives;
+using BankLink.Protocol.Stores;
 
 namespace BankLink.Protocol.Tests;
 
@@ -40,6 +42,62 @@ public sealed class PipelineTests
 
         Assert.Equal("server_error", context.Error?.Error);
         Assert.False(context.IsCompleted);
+    }
+
+    [Fact]
+    public void Complete_WithOneTimeValuesNeverRecorded_RefusesToSucceed()
+    {
+        var context = new TestContext();
+        context.PendingOneTimeUses.Add(Pending("jti-1", ErrorCatalogue.ClientAssertionReplayed));
+
+        Assert.Throws<InvalidOperationException>(context.Complete);
+        Assert.False(context.IsCompleted);
+    }
+
+    [Fact]
+    public async Task RecordOneTimeUses_AllFirstUses_RecordedInOneCallAndTheRequestGoesOn()
+    {
+        var cache = new CountingReplayCache();
+        var context = new TestContext();
+        context.PendingOneTimeUses.Add(Pending("assertion", ErrorCatalogue.ClientAssertionReplayed));
+        context.PendingOneTimeUses.Add(Pending("proof", ErrorCatalogue.DpopProofReplayed));
+
+        await new Pipeline<TestContext>([new RecordOneTimeUses<TestContext>(cache), new Step("issue", c => c.Complete())]).RunAsync(context, CancellationToken.None);
+
+        Assert.True(context.IsCompleted);
+        Assert.Equal(1, cache.Calls);
+        Assert.Empty(context.PendingOneTimeUses);
+    }
+
+    [Fact]
+    public async Task RecordOneTimeUses_SecondValueReplayed_RefusedWithItsOwnError()
+    {
+        var cache = new CountingReplayCache();
+        await cache.TryUseAsync(Pending("proof", ErrorCatalogue.DpopProofReplayed).Use, CancellationToken.None);
+        var context = new TestContext();
+        context.PendingOneTimeUses.Add(Pending("assertion", ErrorCatalogue.ClientAssertionReplayed));
+        context.PendingOneTimeUses.Add(Pending("proof", ErrorCatalogue.DpopProofReplayed));
+
+        await new Pipeline<TestContext>([new RecordOneTimeUses<TestContext>(cache), new Step("issue", c => c.Complete())]).RunAsync(context, CancellationToken.None);
+
+        Assert.Equal(ErrorCatalogue.DpopProofReplayed, context.Error);
+        Assert.DoesNotContain("issue", context.Ran);
+    }
+
+    private static PendingOneTimeUse Pending(string jti, ProtocolError error) =>
+        new(new OneTimeUse("kind", "scope", jti, DateTimeOffset.UnixEpoch.AddYears(100)), error, "replayed " + jti);
+
+    private sealed class CountingReplayCache : IReplayCache
+    {
+        private readonly FakeReplayCache _inner = new();
+
+        public int Calls { get; private set; }
+
+        public Task<IReadOnlyList<bool>> TryUseAllAsync(IReadOnlyList<OneTimeUse> uses, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return _inner.TryUseAllAsync(uses, cancellationToken);
+        }
     }
 
     [Fact]

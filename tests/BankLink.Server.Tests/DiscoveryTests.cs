@@ -34,6 +34,8 @@ public sealed class DiscoveryTests : IClassFixture<SchemaDatabase>, IAsyncLifeti
         Assert.True(metadata.GetProperty("require_pushed_authorization_requests").GetBoolean());
         Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
         Assert.Equal(["pairwise"], metadata.GetProperty("subject_types_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["urn:banklink:acr:password", "urn:banklink:acr:password-otp"], metadata.GetProperty("acr_values_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("acr", metadata.GetProperty("claims_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

@@ -31,9 +31,12 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        Start(FreePort(), workingDirectory, environment, args);
+
+    /// <summary>Starts on a port chosen beforehand with <see cref="FreePort"/>, for settings that must name it (the issuer identifier).</summary>
+    public static ServerProcess Start(int port, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -125,7 +128,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

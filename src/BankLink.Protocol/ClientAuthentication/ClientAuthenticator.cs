@@ -23,7 +23,24 @@ public sealed class ClientAuthenticator(IClientStore clients, IReplayCache repla
 
     public const int MaxJtiLength = 256;
 
+    /// <summary>Authenticates the client and records its assertion's jti: the whole of RFC 7523 §3.</summary>
     public async Task<ClientAuthenticationResult> AuthenticateAsync(ClientCredentials credentials, string issuer, CancellationToken cancellationToken)
+    {
+        var result = await VerifyAsync(credentials, issuer, cancellationToken);
+        if (result.AssertionUse is { } use && !await replayCache.TryUseAsync(use, cancellationToken))
+        {
+            return Replayed(result.Client!);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Everything but recording the assertion's jti, which is left in <see cref="ClientAuthenticationResult.AssertionUse"/>
+    /// for the caller to record together with the request's other one-time values, in one write (see
+    /// <see cref="Endpoints.Shared.RecordOneTimeUses{TContext}"/>). A caller that does not record it has not authenticated the client.
+    /// </summary>
+    public async Task<ClientAuthenticationResult> VerifyAsync(ClientCredentials credentials, string issuer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         var usesAssertion = credentials.ClientAssertion is not null || credentials.ClientAssertionType is not null;
@@ -94,11 +111,18 @@ public sealed class ClientAuthenticator(IClientStore clients, IReplayCache repla
             return ClientAuthenticationResult.Failure(ErrorCatalogue.ClientAssertionInvalid, $"alg {jws.Algorithm}, kid {jws.Header.Kid}: not verified");
         }
 
-        return await CheckClaimsAsync(client, claims, credentials.ClientId, issuer, cancellationToken);
+        return CheckClaims(client, claims, credentials.ClientId, issuer);
     }
 
-    /// <summary>RFC 7523 §3 items 1 to 7, after the signature: who, for whom, when, and once.</summary>
-    private async Task<ClientAuthenticationResult> CheckClaimsAsync(RegisteredClient client, JsonElement claims, string? clientIdParameter, string issuer, CancellationToken cancellationToken)
+    /// <summary>The refusal of an assertion whose jti was used before (RFC 7523 §3 item 7).</summary>
+    public static ClientAuthenticationResult Replayed(RegisteredClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return ClientAuthenticationResult.Failure(ErrorCatalogue.ClientAssertionReplayed, "jti replayed by " + client.ClientId);
+    }
+
+    /// <summary>RFC 7523 §3 items 1 to 7, after the signature: who, for whom, when; and the jti to record once.</summary>
+    private ClientAuthenticationResult CheckClaims(RegisteredClient client, JsonElement claims, string? clientIdParameter, string issuer)
     {
         // aud must be the issuer identifier as a plain string: not an array, not the endpoint URL (FAPI 2.0 §5.3.2.1 item 8,
         // which closes the audience-injection attack on token and PAR endpoint audiences).
@@ -119,12 +143,7 @@ public sealed class ClientAuthenticator(IClientStore clients, IReplayCache repla
         }
 
         // RFC 7523 §3 item 7: the jti is single-use for as long as the assertion could be accepted.
-        if (!await replayCache.TryUseAsync("client_assertion", client.ClientId, jti, exp + ClockSkew, cancellationToken))
-        {
-            return ClientAuthenticationResult.Failure(ErrorCatalogue.ClientAssertionReplayed, "jti replayed by " + client.ClientId);
-        }
-
-        return ClientAuthenticationResult.Success(client);
+        return ClientAuthenticationResult.Success(client) with { AssertionUse = new OneTimeUse("client_assertion", client.ClientId, jti, exp + ClockSkew) };
     }
 
     private static string? StringClaim(JsonElement claims, string name) =>

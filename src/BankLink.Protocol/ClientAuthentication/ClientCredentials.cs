@@ -12,9 +12,14 @@ public sealed record ClientCredentials(
     string? BasicClientId,
     string? BasicClientSecret);
 
-/// <summary>The outcome: the authenticated client, or the refusal and its internal detail.</summary>
+/// <summary>
+/// The outcome: the authenticated client, or the refusal and its internal detail. After a verified client
+/// assertion, <see cref="AssertionUse"/> is its jti, which the caller still has to record (see <see cref="ClientAuthenticator.VerifyAsync"/>).
+/// </summary>
 public sealed record ClientAuthenticationResult(Stores.RegisteredClient? Client, Primitives.ProtocolError? Error, string? Detail)
 {
+    public Stores.OneTimeUse? AssertionUse { get; init; }
+
     public static ClientAuthenticationResult Success(Stores.RegisteredClient client) => new(client, null, null);
 
     public static ClientAuthenticationResult Failure(Primitives.ProtocolError error, string detail) => new(null, error, detail);

@@ -18,7 +18,31 @@ public sealed class DpopProofValidator(IReplayCache replayCache, IDpopNonces non
     /// <summary>How far a client's clock may run ahead.</summary>
     public static readonly TimeSpan MaxClockAhead = TimeSpan.FromSeconds(10);
 
+    /// <summary>Checks the proof and records its jti: the whole of RFC 9449 §4.3.</summary>
     public async Task<(ValidatedDpopProof? Proof, ProtocolError? Error, string? Detail)> ValidateAsync(DpopRequest request, CancellationToken cancellationToken)
+    {
+        var (proof, error, detail) = Verify(request);
+        if (proof is not null && !await replayCache.TryUseAsync(proof.Use, cancellationToken))
+        {
+            return Replayed(proof);
+        }
+
+        return (proof, error, detail);
+    }
+
+    /// <summary>The refusal of a proof whose jti was used before (RFC 9449 §11.1).</summary>
+    public static (ValidatedDpopProof? Proof, ProtocolError? Error, string? Detail) Replayed(ValidatedDpopProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        return Fail(ErrorCatalogue.DpopProofReplayed, "jti replayed for key " + proof.JwkThumbprint);
+    }
+
+    /// <summary>
+    /// Everything but recording the proof's jti, which is left in <see cref="ValidatedDpopProof.Use"/> for the
+    /// caller to record with the request's other one-time values (see <see cref="Endpoints.Shared.RecordOneTimeUses{TContext}"/>).
+    /// Recording comes last, so that a proof refused for another reason does not use up its jti (RFC 9449 §11.1).
+    /// </summary>
+    public (ValidatedDpopProof? Proof, ProtocolError? Error, string? Detail) Verify(DpopRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ProofHeaders.Count != 1)
@@ -59,13 +83,7 @@ public sealed class DpopProofValidator(IReplayCache replayCache, IDpopNonces non
             return Fail(ErrorCatalogue.DpopKeyMismatch, "jkt " + proof.JwkThumbprint + " is not the bound key");
         }
 
-        // Last, so that a proof refused for another reason does not use up its jti (RFC 9449 §11.1).
-        if (!await replayCache.TryUseAsync("dpop", proof.JwkThumbprint, proof.Jti, issuedAt + MaxAge + MaxClockAhead, cancellationToken))
-        {
-            return Fail(ErrorCatalogue.DpopProofReplayed, "jti replayed for key " + proof.JwkThumbprint);
-        }
-
-        return (new ValidatedDpopProof(proof.JwkThumbprint, proof.Jti), null, null);
+        return (new ValidatedDpopProof(proof.JwkThumbprint, new OneTimeUse("dpop", proof.JwkThumbprint, proof.Jti, issuedAt + MaxAge + MaxClockAhead)), null, null);
     }
 
     /// <summary>RFC 9449 §4.3 item 9: compare without query and fragment, with scheme and host normalised (RFC 3986 §6.2.2).</summary>

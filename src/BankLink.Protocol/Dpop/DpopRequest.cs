@@ -13,5 +13,8 @@ public sealed record DpopRequest(
     string? AccessToken = null,
     string? BoundThumbprint = null);
 
-/// <summary>A proof that passed every check: its key's thumbprint is what tokens get bound to (cnf.jkt).</summary>
-public sealed record ValidatedDpopProof(string JwkThumbprint, string Jti);
+/// <summary>
+/// A proof that passed every check: its key's thumbprint is what tokens get bound to (cnf.jkt); <see cref="Use"/>
+/// is its jti, to record once.
+/// </summary>
+public sealed record ValidatedDpopProof(string JwkThumbprint, Stores.OneTimeUse Use);

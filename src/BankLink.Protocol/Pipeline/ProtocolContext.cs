@@ -17,6 +17,12 @@ public abstract class ProtocolContext
 
     public bool IsEnded => Error is not null || IsCompleted;
 
+    /// <summary>
+    /// One-time values (assertion and proof jtis) verified but not yet recorded, each with the refusal to give
+    /// when it turns out to be a replay. Recorded together by <see cref="Endpoints.Shared.RecordOneTimeUses{TContext}"/>.
+    /// </summary>
+    public List<PendingOneTimeUse> PendingOneTimeUses { get; } = [];
+
     public void Reject(ProtocolError error, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -24,8 +30,20 @@ public abstract class ProtocolContext
         ErrorDetail ??= detail;
     }
 
-    public void Complete() => IsCompleted = true;
+    public void Complete()
+    {
+        // Fail closed: a request that succeeded without recording its one-time values would let them be replayed.
+        if (PendingOneTimeUses.Count > 0)
+        {
+            throw new InvalidOperationException("A request completed with one-time values it never recorded: its pipeline lacks RecordOneTimeUses.");
+        }
+
+        IsCompleted = true;
+    }
 }
+
+/// <summary>A verified one-time value waiting to be recorded, and the refusal if it was used before.</summary>
+public sealed record PendingOneTimeUse(Stores.OneTimeUse Use, ProtocolError ErrorWhenReplayed, string DetailWhenReplayed);
 
 /// <summary>One rule of one endpoint (STYLE.md 1): a sealed class named verb + object.</summary>
 public interface IStep<in TContext> where TContext : ProtocolContext

@@ -86,6 +86,12 @@ public static class ErrorCatalogue
     public static readonly ProtocolError DpopJktMismatch = new(Errors.InvalidRequest, "BL2408",
         "dpop_jkt must be the RFC 7638 thumbprint of the key that signs this request's DPoP proof (RFC 9449 section 10).");
 
+    public static readonly ProtocolError GrantIdInvalid = new(Errors.InvalidGrantId, "BL2409",
+        "grant_id does not name an active grant of this client: it is unknown, revoked or expired. Ask the customer for a new permission with grant_management_action=create.");
+
+    public static readonly ProtocolError GrantIdOfAnotherCustomer = new(Errors.InvalidGrantId, "BL2410",
+        "The customer who logged in at the bank does not hold the grant named by grant_id; send the grant's own customer, or use grant_management_action=create.");
+
 
     public static readonly ProtocolError GrantTypeMissing = new(Errors.InvalidRequest, "BL2501",
         "grant_type is required at the token endpoint.");

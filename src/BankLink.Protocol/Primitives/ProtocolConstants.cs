@@ -71,7 +71,7 @@ public static class ProtocolConstants
         public const string BankLinkRefreshTokenRotation = "banklink_refresh_token_rotation";
     }
 
-    /// <summary>Error codes: RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 9449 §7.1.</summary>
+    /// <summary>Error codes: RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 9449 §7.1, FAPI Grant Management §5.3.</summary>
     public static class Errors
     {
         public const string InvalidRequest = "invalid_request";
@@ -88,6 +88,9 @@ public static class ProtocolConstants
         public const string InvalidClientMetadata = "invalid_client_metadata";
         public const string InvalidSoftwareStatement = "invalid_software_statement";
         public const string ServerError = "server_error";
+
+        /// <summary>FAPI Grant Management §5.3: the grant_id is unknown or invalid, or the customer who logged in does not hold it.</summary>
+        public const string InvalidGrantId = "invalid_grant_id";
     }
 
     public static class GrantTypes
@@ -158,6 +161,41 @@ public static class ProtocolConstants
         public const string Create = "create";
         public const string Merge = "merge";
         public const string Replace = "replace";
+
+        /// <summary>§6.4 and §6.5: actions of the grant management API, listed in metadata (§7.1), never sent as grant_management_action.</summary>
+        public const string Query = "query";
+        public const string Revoke = "revoke";
+    }
+
+    /// <summary>RFC 8176 §2: "amr" values for how the customer proved who they are.</summary>
+    public static class AuthenticationMethods
+    {
+        public const string Password = "pwd";
+        public const string OneTimePassword = "otp";
+
+        /// <summary>More than one factor was used (RFC 8176 §2, "mfa").</summary>
+        public const string MultiFactor = "mfa";
+    }
+
+    /// <summary>
+    /// OIDC Core §2 "acr": BankLink's authentication context classes, in ascending strength. The ID token
+    /// carries the class the login reached, derived from its <see cref="AuthenticationMethods"/>.
+    /// </summary>
+    public static class AuthenticationContextClasses
+    {
+        /// <summary>Login ID and password only.</summary>
+        public const string Password = "urn:banklink:acr:password";
+
+        /// <summary>Login ID and password, then a one-time password from a registered OTP token (DOMAIN.md).</summary>
+        public const string PasswordAndOtp = "urn:banklink:acr:password-otp";
+
+        public static readonly IReadOnlyList<string> All = [Password, PasswordAndOtp];
+
+        public static string For(IReadOnlyCollection<string> amr)
+        {
+            ArgumentNullException.ThrowIfNull(amr);
+            return amr.Contains(AuthenticationMethods.OneTimePassword) ? PasswordAndOtp : Password;
+        }
     }
 
     /// <summary>RFC 9126 §2.2: the URN prefix of a pushed request's reference.</summary>

@@ -39,7 +39,13 @@ public sealed record StoredToken(
 
     /// <summary>For authorization codes: what the token request is checked against (never a secret).</summary>
     public System.Text.Json.Nodes.JsonObject? Payload { get; init; }
+
+    /// <summary>The token's grant as it is now, read with the token (null for tokens without a grant).</summary>
+    public GrantSummary? Grant { get; init; }
 }
+
+/// <summary>What issuing a token needs to know of its grant: who, which provider, what it allows now, until when.</summary>
+public sealed record GrantSummary(Guid ProviderId, Guid CustomerId, string Scope, DateTimeOffset ExpiresAt);
 
 /// <summary>What rotating a refresh token did.</summary>
 public enum RotationOutcome

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BankLink.Protocol.Primitives;
 using BankLink.Protocol.Stores;
 using BankLink.Protocol.Tokens;
 using static BankLink.Protocol.Primitives.ProtocolConstants;
@@ -17,6 +18,12 @@ public sealed record PendingAuthorization(RegisteredClient Client, PushedRequest
     public IReadOnlyList<string> Prompts => (Request.Parameters[Parameters.Prompt]?.GetValue<string>() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     public int? MaxAge => Request.Parameters[Parameters.MaxAge]?.GetValue<int>();
+
+    /// <summary>FAPI Grant Management §5.2: create, merge or replace (validated at PAR).</summary>
+    public string GrantManagementAction => Request.Parameters[Parameters.GrantManagementAction]?.GetValue<string>() ?? GrantManagementActions.Create;
+
+    /// <summary>For merge and replace: the grant this request updates, as validated at PAR (one of this client's, active then).</summary>
+    public Guid? GrantId => Request.Parameters[Parameters.GrantId]?.GetValue<string>() is { } id ? Guid.Parse(id) : null;
 }
 
 /// <summary>
@@ -74,14 +81,22 @@ public sealed class AuthorizationRequests(IClientStore clients, IPushedRequestSt
     public static string ErrorRedirect(PendingAuthorization pending, string issuer, string error, string description) =>
         Redirect(pending, issuer, [new("error", error), new("error_description", description)]);
 
-    public static JsonObject CodePayload(PendingAuthorization pending, DateTimeOffset authTime)
+    /// <summary>RFC 6749 §4.1.2.1 error on the redirect, from the catalogue: error, error_description and error_uri.</summary>
+    public static string ErrorRedirect(PendingAuthorization pending, string issuer, ProtocolError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Redirect(pending, issuer, [new(Parameters.Error, error.Error), new(Parameters.ErrorDescription, error.Description), new(Parameters.ErrorUri, error.Uri)]);
+    }
+
+    public static JsonObject CodePayload(PendingAuthorization pending, CustomerLogin login)
     {
         ArgumentNullException.ThrowIfNull(pending);
         var payload = new JsonObject
         {
             [Parameters.RedirectUri] = pending.RedirectUri,
             [Parameters.CodeChallenge] = pending.Request.Parameters[Parameters.CodeChallenge]!.GetValue<string>(),
-            ["auth_time"] = authTime.ToUnixTimeSeconds(),
+            ["auth_time"] = login.AuthTime.ToUnixTimeSeconds(),
+            ["amr"] = new JsonArray([.. login.Amr.Select(method => (JsonNode)method)]),
         };
         foreach (var name in new[] { Parameters.Nonce, Parameters.DpopJkt })
         {

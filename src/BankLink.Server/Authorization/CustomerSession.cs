@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using static BankLink.Protocol.Primitives.ProtocolConstants;
 
 namespace BankLink.Server.Authorization;
 
@@ -15,6 +16,9 @@ public static class CustomerSession
     public const string CustomerIdClaim = "bl:customer_id";
     public const string CustomerNumberClaim = "bl:customer_number";
     public const string AuthTimeClaim = "auth_time";
+
+    /// <summary>The RFC 8176 methods the login used, space-separated (see <see cref="AuthenticationMethods"/>).</summary>
+    public const string AmrClaim = "amr";
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
 
     public static IServiceCollection AddCustomerSession(this IServiceCollection services)
@@ -45,20 +49,22 @@ public static class CustomerSession
         return services;
     }
 
-    public static Task SignInAsync(HttpContext http, Guid customerId, string customerNumber, DateTimeOffset authTime)
+    public static Task SignInAsync(HttpContext http, Guid customerId, string customerNumber, DateTimeOffset authTime, IReadOnlyList<string> amr)
     {
+        ArgumentNullException.ThrowIfNull(amr);
         ArgumentNullException.ThrowIfNull(http);
         var identity = new ClaimsIdentity(
         [
             new Claim(CustomerIdClaim, customerId.ToString()),
             new Claim(CustomerNumberClaim, customerNumber),
             new Claim(AuthTimeClaim, authTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new Claim(AmrClaim, string.Join(' ', amr)),
         ], Scheme);
         return http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
     }
 
     /// <summary>The logged-in customer, or null.</summary>
-    public static async Task<(Guid CustomerId, string CustomerNumber, DateTimeOffset AuthTime)?> CurrentAsync(HttpContext http)
+    public static async Task<CustomerLogin?> CurrentAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var result = await http.AuthenticateAsync(Scheme);
@@ -66,11 +72,15 @@ public static class CustomerSession
         if (!result.Succeeded || principal is null
             || !Guid.TryParse(principal.FindFirstValue(CustomerIdClaim), out var id)
             || principal.FindFirstValue(CustomerNumberClaim) is not { } number
-            || !long.TryParse(principal.FindFirstValue(AuthTimeClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var authTime))
+            || !long.TryParse(principal.FindFirstValue(AuthTimeClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var authTime)
+            || principal.FindFirstValue(AmrClaim) is not { Length: > 0 } amr)
         {
             return null;
         }
 
-        return (id, number, DateTimeOffset.FromUnixTimeSeconds(authTime));
+        return new CustomerLogin(id, number, DateTimeOffset.FromUnixTimeSeconds(authTime), amr.Split(' '));
     }
 }
+
+/// <summary>Who is logged in, since when (OIDC auth_time), and how (RFC 8176 amr).</summary>
+public readonly record struct CustomerLogin(Guid CustomerId, string CustomerNumber, DateTimeOffset AuthTime, IReadOnlyList<string> Amr);

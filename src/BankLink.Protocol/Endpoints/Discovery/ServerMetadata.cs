@@ -34,10 +34,14 @@ public static class ServerMetadata
             ["id_token_signing_alg_values_supported"] = Names(JwsAlgorithms.All.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
             ["dpop_signing_alg_values_supported"] = Names(JwsAlgorithms.Fapi2.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal)),
             ["subject_types_supported"] = Names(["pairwise"]),
+            ["acr_values_supported"] = Names(AuthenticationContextClasses.All),
+            ["claims_supported"] = Names(["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "at_hash"]),
             ["code_challenge_methods_supported"] = Names(["S256"]),
             ["authorization_response_iss_parameter_supported"] = true,
             ["require_pushed_authorization_requests"] = true,
-            ["grant_management_actions_supported"] = Names([GrantManagementActions.Create]),
+            // FAPI Grant Management §7.1: query and revoke at grant_management_endpoint, create, merge and
+            // replace on authorization requests (§5.2).
+            ["grant_management_actions_supported"] = Names([GrantManagementActions.Query, GrantManagementActions.Revoke, GrantManagementActions.Create, GrantManagementActions.Merge, GrantManagementActions.Replace]),
             ["grant_management_action_required"] = false,
             ["service_documentation"] = "https://developer.banklink.example/",
         };

@@ -3,13 +3,16 @@ using BankLink.Protocol.Pipeline;
 
 namespace BankLink.Protocol.Endpoints.Shared;
 
-/// <summary>The client proves who it is, the way it registered (see <see cref="ClientAuthenticator"/>).</summary>
+/// <summary>
+/// The client proves who it is, the way it registered (see <see cref="ClientAuthenticator"/>). The assertion's
+/// jti is left for <see cref="RecordOneTimeUses{TContext}"/>, which records it with the DPoP proof's in one write.
+/// </summary>
 public sealed class AuthenticateClient<TContext>(ClientAuthenticator authenticator) : IStep<TContext> where TContext : BackChannelContext
 {
     public async ValueTask ExecuteAsync(TContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var result = await authenticator.AuthenticateAsync(context.Credentials, context.Issuer, cancellationToken);
+        var result = await authenticator.VerifyAsync(context.Credentials, context.Issuer, cancellationToken);
         if (result.Error is not null)
         {
             context.Reject(result.Error, result.Detail);
@@ -17,5 +20,10 @@ public sealed class AuthenticateClient<TContext>(ClientAuthenticator authenticat
         }
 
         context.Client = result.Client;
+        if (result.AssertionUse is { } use)
+        {
+            var replayed = ClientAuthenticator.Replayed(result.Client!);
+            context.PendingOneTimeUses.Add(new PendingOneTimeUse(use, replayed.Error!, replayed.Detail!));
+        }
     }
 }

@@ -13,10 +13,10 @@ namespace BankLink.Protocol.Endpoints.Token;
 /// <summary>
 /// Issues the tokens of a customer's grant (RFC 6749 §5.1): a DPoP-bound access token (cnf.jkt), on a code
 /// also a refresh token bound to the same key that never outlives the grant and, with openid, an ID token
-/// (OIDC Core §3.1.3.3) with a pairwise sub, nonce, auth_time, amr and at_hash; and the grant_id (FAPI
+/// (OIDC Core §3.1.3.3) with a pairwise sub, nonce, auth_time, acr, amr and at_hash; and the grant_id (FAPI
 /// Grant Management §6).
 /// </summary>
-public sealed class IssueGrantTokens(ITokenStore tokens, IGrantStore grants, ISigningKeys signingKeys, IPairwiseSubjects subjects, TokenOptions options)
+public sealed class IssueGrantTokens(ITokenStore tokens, ISigningKeys signingKeys, IPairwiseSubjects subjects, TokenOptions options)
     : IStep<TokenContext>
 {
     public static readonly TimeSpan IdTokenLifetime = TimeSpan.FromMinutes(5);
@@ -29,7 +29,8 @@ public sealed class IssueGrantTokens(ITokenStore tokens, IGrantStore grants, ISi
             return;
         }
 
-        var grant = await grants.FindAsync(grantId, cancellationToken) ?? throw new InvalidOperationException("A token's grant is missing.");
+        // The grant was read with the presented code or refresh token, as it is now (scope, expiry).
+        var grant = context.Source.Grant ?? throw new InvalidOperationException("A token's grant is missing.");
         var client = context.Client!;
         var subject = await subjects.ForAsync(grant.ProviderId, grant.CustomerId, cancellationToken);
         var jkt = context.DpopThumbprint!;
@@ -101,9 +102,16 @@ public sealed class IssueGrantTokens(ITokenStore tokens, IGrantStore grants, ISi
             ["iat"] = context.Now.ToUnixTimeSeconds(),
             ["exp"] = (context.Now + IdTokenLifetime).ToUnixTimeSeconds(),
             ["auth_time"] = payload["auth_time"]?.GetValue<long>(),
-            ["amr"] = new JsonArray("pwd"),
             ["at_hash"] = AtHash(accessToken),
         };
+
+        // How the customer logged in, as recorded with the code at consent (OIDC Core §2 acr, RFC 8176 amr).
+        if (payload["amr"] is JsonArray amr)
+        {
+            var methods = amr.Select(method => method!.GetValue<string>()).ToArray();
+            claims["acr"] = AuthenticationContextClasses.For(methods);
+            claims["amr"] = new JsonArray([.. methods.Select(method => (JsonNode)method)]);
+        }
         if (payload[Parameters.Nonce]?.GetValue<string>() is { } nonce)
         {
             claims[Parameters.Nonce] = nonce;

@@ -11,7 +11,7 @@ namespace BankLink.Protocol.Endpoints.Token;
 public static class TokenPipeline
 {
     public static Pipeline<TokenContext> Create(
-        ClientAuthenticator authenticator, DpopProofValidator dpop, ITokenStore tokens, IGrantStore grants, ISigningKeys signingKeys, IPairwiseSubjects subjects, TokenOptions options) => new(
+        ClientAuthenticator authenticator, DpopProofValidator dpop, IReplayCache replayCache, ITokenStore tokens, ISigningKeys signingKeys, IPairwiseSubjects subjects, TokenOptions options) => new(
     [
         new RejectDuplicateParameters<TokenContext>(),
         new EnforceInputLimits<TokenContext>(),
@@ -20,6 +20,7 @@ public static class TokenPipeline
         new AuthenticateClient<TokenContext>(authenticator),
         new ValidateGrantType(),
         new ValidateDpopProof<TokenContext>(dpop, required: true),
+        new RecordOneTimeUses<TokenContext>(replayCache),
 
         // What the tokens are issued from; each step acts only on its own grant type.
         new RedeemAuthorizationCode(tokens),
@@ -27,7 +28,7 @@ public static class TokenPipeline
         new RedeemRefreshToken(tokens),
 
         // The tokens.
-        new IssueGrantTokens(tokens, grants, signingKeys, subjects, options),
+        new IssueGrantTokens(tokens, signingKeys, subjects, options),
         new IssueClientCredentialsToken(tokens, options),
     ]);
 }

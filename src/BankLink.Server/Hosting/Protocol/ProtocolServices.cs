@@ -23,12 +23,14 @@ public static class ProtocolServices
         builder.Services.AddSingleton<ClientAuthenticator>();
         builder.Services.AddSingleton<DpopProofValidator>();
         builder.Services.AddSingleton(provider => PushedAuthorizationPipeline.Create(
-            provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(), provider.GetRequiredService<IPushedRequestStore>()));
+            provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(), provider.GetRequiredService<IReplayCache>(),
+            provider.GetRequiredService<IPushedRequestStore>(),
+            provider.GetRequiredService<IGrantStore>()));
         builder.Services.AddOptions<TokenOptions>().Bind(builder.Configuration.GetSection(TokenOptions.SectionName));
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<TokenOptions>>().Value);
         builder.Services.AddSingleton(provider => TokenPipeline.Create(
-            provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(),
-            provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<IGrantStore>(), provider.GetRequiredService<ISigningKeys>(),
+            provider.GetRequiredService<ClientAuthenticator>(), provider.GetRequiredService<DpopProofValidator>(), provider.GetRequiredService<IReplayCache>(),
+            provider.GetRequiredService<ITokenStore>(), provider.GetRequiredService<ISigningKeys>(),
             provider.GetRequiredService<IPairwiseSubjects>(), provider.GetRequiredService<TokenOptions>()));
         builder.Services.AddSingleton<TokenManagementPipelines>();
         builder.Services.AddSingleton<BankLink.Protocol.Resource.AccessTokenValidator>();

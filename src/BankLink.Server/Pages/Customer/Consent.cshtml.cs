@@ -1,6 +1,7 @@
 using BankLink.CoreBanking;
 using BankLink.Domain.Accounts;
 using BankLink.Domain.Time;
+using BankLink.Protocol.Primitives;
 using BankLink.Protocol.Stores;
 using BankLink.Protocol.Tokens;
 using BankLink.Server.Authorization;
@@ -17,10 +18,12 @@ namespace BankLink.Server.Pages.Customer;
 /// functions, who else receives the data, which accounts (linkable ones with a checkbox, the others greyed
 /// with the reason), until when. The page carries only client_id and request_uri (STYLE.md 13), and the
 /// POST re-checks the request, the customer and every ticked account before anything is issued.
+/// A merge or replace request (FAPI Grant Management §5.2) updates the grant it names, which must be the
+/// logged-in customer's and still active; the page then shows what the grant already allows.
 /// </summary>
-public sealed class ConsentModel(
+public sealed partial class ConsentModel(
     AuthorizationRequests requests, ICoreBankingGateway core, NpgsqlDataSource dataSource, IGrantStore grants, ITokenStore tokens,
-    IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock) : PageModel
+    IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock, ILogger<ConsentModel> logger) : PageModel
 {
     /// <summary>DOMAIN.md: a permission expires after a set period, by default 90 days.</summary>
     public static readonly TimeSpan PermissionLifetime = TimeSpan.FromDays(90);
@@ -51,6 +54,20 @@ public sealed class ConsentModel(
 
     public string? Error { get; private set; }
 
+    /// <summary>For merge and replace: the grant this consent updates; null for create.</summary>
+    public Grant? ExistingGrant { get; private set; }
+
+    /// <summary>What the existing grant allows today, so the customer sees what changes.</summary>
+    public IReadOnlyList<string> CurrentFunctions { get; private set; } = [];
+
+    public bool IsMerge { get; private set; }
+
+    /// <summary>Ticked when the page opens: the accounts the existing grant names.</summary>
+    public bool IsInGrant(CoreAccount account) => ExistingGrant?.AccountIds.Contains(account.Id) == true;
+
+    /// <summary>On merge the grant's accounts stay whatever is ticked (§5.2), so their boxes are ticked and cannot be cleared.</summary>
+    public bool IsKept(CoreAccount account) => IsMerge && IsInGrant(account);
+
     public async Task<IActionResult> OnGetAsync()
     {
         var (pending, session, problem) = await LoadAsync();
@@ -68,8 +85,10 @@ public sealed class ConsentModel(
         var deny = Request.Form.ContainsKey("deny");
 
         // Re-check every ticked account against what the core says now: linkable, and the customer's own.
+        // A merge may tick nothing new (to add a function or renew the link) while the grant keeps a linkable account.
         var linkable = Accounts.Where(a => a.IsLinkable).ToDictionary(a => a.Id.ToString(), a => a.Id, StringComparer.Ordinal);
-        if (!deny && (Ticked.Count == 0 || !Ticked.All(linkable.ContainsKey)))
+        var keepsAnAccount = IsMerge && ExistingGrant!.AccountIds.Any(linkable.ContainsValue);
+        if (!deny && ((Ticked.Count == 0 && !keepsAnAccount) || !Ticked.All(linkable.ContainsKey)))
         {
             Error = "連携できる口座を1つ以上選んでください。 / Choose at least one linkable account.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -79,24 +98,43 @@ public sealed class ConsentModel(
         // One answer per request (RFC 9126 §4): whoever consumes it first answers; a second POST gets nothing.
         if (!await pushed.TryConsumeAsync(pending!.RequestUriHash, clock.GetUtcNow(), HttpContext.RequestAborted))
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Content("This request was already answered. / この依頼は処理済みです。", "text/plain; charset=utf-8");
+            return AlreadyAnswered();
         }
 
         if (deny)
         {
+            // A denied merge or replace leaves the grant as it was.
             return Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, "access_denied", "The customer did not allow the link."));
         }
 
         var now = clock.GetUtcNow();
-        var grant = new Grant(Guid.NewGuid(), pending.Client.ClientId, pending.Client.ProviderId, session!.Value.CustomerId, pending.Scope,
-            [.. Ticked.Distinct(StringComparer.Ordinal).Select(id => linkable[id])], now, now + PermissionLifetime);
-        await grants.CreateAsync(grant, HttpContext.RequestAborted);
+        var chosen = Ticked.Distinct(StringComparer.Ordinal).Select(id => linkable[id]).ToList();
+        Grant grant;
+        if (ExistingGrant is { } existing)
+        {
+            var updated = await grants.UpdateAsync(new GrantUpdate(existing.Id, pending.Client.ClientId, session!.Value.CustomerId, pending.GrantManagementAction,
+                pending.Scope, chosen, linkable.Values.ToHashSet(), now + PermissionLifetime), now, HttpContext.RequestAborted);
+            if (updated is null)
+            {
+                // Ended (revoked, expired, its accounts gone) between the page and the answer.
+                LogGrantRefused(logger, ErrorCatalogue.GrantIdInvalid.Id, existing.Id, "grant ended or left without an account before the consent was answered");
+                return Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, ErrorCatalogue.GrantIdInvalid));
+            }
+
+            grant = updated;
+        }
+        else
+        {
+            grant = new Grant(Guid.NewGuid(), pending.Client.ClientId, pending.Client.ProviderId, session!.Value.CustomerId, pending.Scope, chosen, now, now + PermissionLifetime);
+            await grants.CreateAsync(grant, HttpContext.RequestAborted);
+        }
+
+        // The code belongs to the grant, new or updated, so the token response returns that grant_id (Grant Management §5.4).
         var code = OpaqueToken.Create(TokenKind.AuthorizationCode);
-        await tokens.CreateAsync(new StoredToken(Guid.NewGuid(), StoredTokenKind.AuthorizationCode, pending.Client.ClientId, grant.Id, null, pending.Scope,
+        await tokens.CreateAsync(new StoredToken(Guid.NewGuid(), StoredTokenKind.AuthorizationCode, pending.Client.ClientId, grant.Id, null, grant.Scope,
             pending.Request.DpopJkt, StoredTokenStatus.Active, now, now + CodeLifetime)
         {
-            Payload = AuthorizationRequests.CodePayload(pending, session.Value.AuthTime),
+            Payload = AuthorizationRequests.CodePayload(pending, session.Value),
         }, OpaqueToken.Hash(code), HttpContext.RequestAborted);
         return Redirect(AuthorizationRequests.Redirect(pending, issuer.Issuer, [new("code", code)]));
     }
@@ -112,7 +150,7 @@ public sealed class ConsentModel(
         _ => "",
     };
 
-    private async Task<(PendingAuthorization?, (Guid CustomerId, string CustomerNumber, DateTimeOffset AuthTime)?, IActionResult?)> LoadAsync()
+    private async Task<(PendingAuthorization?, CustomerLogin?, IActionResult?)> LoadAsync()
     {
         var pending = await requests.FindAsync(ClientId, RequestUri, HttpContext.RequestAborted);
         if (pending is null)
@@ -125,6 +163,19 @@ public sealed class ConsentModel(
         if (session is null)
         {
             return (pending, null, LocalRedirect("/login?returnUrl=" + Uri.EscapeDataString(AuthorizationRequests.AuthorizePath(ClientId!, RequestUri!))));
+        }
+
+        if (pending.GrantId is { } grantId)
+        {
+            var grant = await grants.FindAsync(grantId, HttpContext.RequestAborted);
+            if (await RefuseGrantAsync(pending, grant, session.Value.CustomerId) is { } refusal)
+            {
+                return (pending, session, refusal);
+            }
+
+            ExistingGrant = grant;
+            IsMerge = pending.GrantManagementAction == GrantManagementActions.Merge;
+            CurrentFunctions = DescribeFunctions(grant!.Scope);
         }
 
         PageHeaders.Apply(Response, new Uri(pending.RedirectUri).GetLeftPart(UriPartial.Authority));
@@ -143,15 +194,56 @@ public sealed class ConsentModel(
         }
 
         ClientName = pending.Client.Metadata[Parameters.ClientName]?.GetValue<string>() ?? pending.Client.ClientId;
-        Functions = [.. pending.Scope.Split(' ').Select(s => s switch
-        {
-            Scopes.Balance => "残高照会 / Balance inquiry",
-            Scopes.Transactions => "入出金明細照会 / Transaction history",
-            Scopes.OpenId => "お客さまの識別 / Identifying you to the app",
-            _ => s,
-        })];
+
+        // After a merge the grant allows what it did plus what this request asks; its end is never brought forward.
+        var expires = clock.GetUtcNow() + PermissionLifetime;
+        Functions = DescribeFunctions(IsMerge ? ExistingGrant!.Scope + " " + pending.Scope : pending.Scope);
         Accounts = await core.GetAccountsAsync(session.Value.CustomerNumber, HttpContext.RequestAborted);
-        ExpiresOn = DateOnly.FromDateTime((clock.GetUtcNow() + PermissionLifetime).ToOffset(JapanTime.Offset).DateTime);
+        ExpiresOn = DateOnly.FromDateTime((IsMerge && ExistingGrant!.ExpiresAt > expires ? ExistingGrant.ExpiresAt : expires).ToOffset(JapanTime.Offset).DateTime);
         return (pending, session, null);
     }
+
+    private static List<string> DescribeFunctions(string scope) => [.. scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Select(s => s switch
+    {
+        Scopes.Balance => "残高照会 / Balance inquiry",
+        Scopes.Transactions => "入出金明細照会 / Transaction history",
+        Scopes.OpenId => "お客さまの識別 / Identifying you to the app",
+        _ => s,
+    })];
+
+    /// <summary>
+    /// FAPI Grant Management §5.3: a merge or replace needs a grant that is still active (it was at PAR, but may
+    /// have ended since) and held by the customer who logged in; otherwise the request ends with invalid_grant_id
+    /// on the redirect, and the page shows nothing of the grant. The request is answered then, so it is consumed.
+    /// </summary>
+    private async Task<IActionResult?> RefuseGrantAsync(PendingAuthorization pending, Grant? grant, Guid customerId)
+    {
+        var now = clock.GetUtcNow();
+        var (error, detail) = grant switch
+        {
+            null => (ErrorCatalogue.GrantIdInvalid, "grant not found"),
+            _ when grant.ClientId != pending.Client.ClientId => (ErrorCatalogue.GrantIdInvalid, "grant of another client"),
+            _ when !grant.IsActiveAt(now) => (ErrorCatalogue.GrantIdInvalid, "grant ended since the pushed request"),
+            _ when grant.CustomerId != customerId => (ErrorCatalogue.GrantIdOfAnotherCustomer, "the logged-in customer does not hold the grant"),
+            _ => (null, null),
+        };
+        if (error is null)
+        {
+            return null;
+        }
+
+        LogGrantRefused(logger, error.Id, pending.GrantId!.Value, detail!);
+        return await pushed.TryConsumeAsync(pending.RequestUriHash, now, HttpContext.RequestAborted)
+            ? Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, error))
+            : AlreadyAnswered();
+    }
+
+    private ContentResult AlreadyAnswered()
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Content("This request was already answered. / この依頼は処理済みです。", "text/plain; charset=utf-8");
+    }
+
+    [LoggerMessage(EventId = 6602, Level = LogLevel.Information, Message = "Authorization refused at consent: {ErrorId} for grant {GrantId} ({Detail})")]
+    private static partial void LogGrantRefused(ILogger logger, string errorId, Guid grantId, string detail);
 }

@@ -3,6 +3,7 @@ using BankLink.Server.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
+using static BankLink.Protocol.Primitives.ProtocolConstants;
 
 namespace BankLink.Server.Pages.Customer;
 
@@ -41,7 +42,7 @@ public sealed class LoginModel(NpgsqlDataSource dataSource, TimeProvider clock) 
             var valid = SecretHasher.Verify(password, found ? reader.GetString(2) : DecoyHash) && found && reader.GetString(3) == "active";
             if (valid)
             {
-                await CustomerSession.SignInAsync(HttpContext, reader.GetGuid(0), reader.GetString(1), clock.GetUtcNow());
+                await CustomerSession.SignInAsync(HttpContext, reader.GetGuid(0), reader.GetString(1), clock.GetUtcNow(), [AuthenticationMethods.Password]);
                 return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
             }
         }
