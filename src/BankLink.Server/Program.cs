@@ -6,6 +6,7 @@ using BankLink.Server.Database;
 using BankLink.Server.Health;
 using BankLink.Server.Hosting;
 using BankLink.Server.Hosting.Protocol;
+using BankLink.Server.Pages.Customer;
 
 // The one BankLink binary. No command runs the server; commands run operator tasks (README "Commands").
 return await BankLinkCommands.InvokeAsync(args, RunServerAsync);
@@ -21,11 +22,14 @@ static async Task<int> RunServerAsync(string[] args)
     builder.AddBankLinkProtocol();
     builder.Services.AddCustomerSession();
     builder.Services.AddCustomerPages();
+    builder.Services.AddCustomerLocalization();
 
     var app = builder.Build();
     app.UseBankLinkRequestLogging();
     app.UseBankLinkErrors();
     app.UseBankLinkSecurityHeaders();
+    app.UseStaticFiles();
+    app.UseRequestLocalization();
     app.UseAuthentication();
     app.MapBankLinkHealth();
     app.MapServiceIndexApi();
@@ -36,6 +40,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapAuthorizationApi();
     app.MapUserInfoApi();
     app.MapGrantManagementApi();
+    app.MapLanguageSwitch();
     app.MapRazorPages();
     app.LogListeningAddresses();
 

@@ -219,7 +219,7 @@ public sealed class AuthorizationFlowTests : IAsyncLifetime
         var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", loginId), new("password", password)]);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("The login ID or password is not correct.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("ログインIDまたはパスワードが正しくありません。", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("banklink.customer", StringComparison.Ordinal)));
     }
 

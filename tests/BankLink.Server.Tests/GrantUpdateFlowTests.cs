@@ -137,10 +137,10 @@ public sealed class GrantUpdateFlowTests : IAsyncLifetime
         var merged = await ExchangeAsync(approved);
 
         // The page says it updates a link, with the grant's account ticked and kept, and the functions after the merge.
-        Assert.Contains("This updates an existing link.", page, StringComparison.Ordinal);
+        Assert.Contains("すでにある連携を更新します。", page, StringComparison.Ordinal);
         Assert.Contains($"value=\"{Ordinary}\" checked=\"checked\" disabled=\"disabled\"", page, StringComparison.Ordinal);
         Assert.Contains($"name=\"account\" value=\"{Savings}\">", page, StringComparison.Ordinal);
-        Assert.Contains("入出金明細照会 / Transaction history", page, StringComparison.Ordinal);
+        Assert.Contains("入出金明細照会", page, StringComparison.Ordinal);
 
         Assert.Equal(grantId, merged.GetProperty("grant_id").GetString());
         Assert.Equal("openid balance transactions", merged.GetProperty("scope").GetString());
@@ -169,7 +169,7 @@ public sealed class GrantUpdateFlowTests : IAsyncLifetime
         var replaced = await ExchangeAsync(approved);
 
         // Both accounts of the grant are shown ticked, and the customer may clear them.
-        Assert.Contains("Only the accounts and functions chosen here remain.", page, StringComparison.Ordinal);
+        Assert.Contains("ここで選んだ口座と機能だけが残ります。", page, StringComparison.Ordinal);
         Assert.Contains($"name=\"account\" value=\"{Ordinary}\" checked=\"checked\">", page, StringComparison.Ordinal);
         Assert.Contains($"name=\"account\" value=\"{Savings}\" checked=\"checked\">", page, StringComparison.Ordinal);
 

@@ -8,6 +8,7 @@ using BankLink.Server.Authorization;
 using BankLink.Server.Hosting.Protocol;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 using static BankLink.Protocol.Primitives.ProtocolConstants;
 
@@ -23,7 +24,7 @@ namespace BankLink.Server.Pages.Customer;
 /// </summary>
 public sealed partial class ConsentModel(
     AuthorizationRequests requests, ICoreBankingGateway core, NpgsqlDataSource dataSource, IGrantStore grants, ITokenStore tokens,
-    IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock, ILogger<ConsentModel> logger) : PageModel
+    IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock, ILogger<ConsentModel> logger, IStringLocalizer<CustomerText> text) : PageModel
 {
     /// <summary>DOMAIN.md: a permission expires after a set period, by default 90 days.</summary>
     public static readonly TimeSpan PermissionLifetime = TimeSpan.FromDays(90);
@@ -50,7 +51,7 @@ public sealed partial class ConsentModel(
 
     public IReadOnlyList<CoreAccount> Accounts { get; private set; } = [];
 
-    public DateOnly ExpiresOn { get; private set; }
+    public DateTimeOffset ExpiresOn { get; private set; }
 
     public string? Error { get; private set; }
 
@@ -90,7 +91,7 @@ public sealed partial class ConsentModel(
         var keepsAnAccount = IsMerge && ExistingGrant!.AccountIds.Any(linkable.ContainsValue);
         if (!deny && ((Ticked.Count == 0 && !keepsAnAccount) || !Ticked.All(linkable.ContainsKey)))
         {
-            Error = "連携できる口座を1つ以上選んでください。 / Choose at least one linkable account.";
+            Error = text["Consent.ChooseAccount"];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
@@ -141,14 +142,8 @@ public sealed partial class ConsentModel(
 
     public static string Masked(string accountNumber) => "***" + accountNumber[^4..];
 
-    public static string Reason(NotLinkableReason reason) => reason switch
-    {
-        NotLinkableReason.KindNotOffered => "連携できない種類の口座です / This kind of account cannot be linked",
-        NotLinkableReason.NoPinRegisteredCard => "暗証番号を登録したキャッシュカードがありません / No cash card with a registered PIN",
-        NotLinkableReason.Frozen => "お取引が停止されています / The account is frozen",
-        NotLinkableReason.Closed => "解約済みです / The account is closed",
-        _ => "",
-    };
+    /// <summary>Why an account is greyed out, in the customer's language (DOMAIN.md "Accounts that can be linked").</summary>
+    public string Reason(NotLinkableReason reason) => text["NotLinkable." + reason];
 
     private async Task<(PendingAuthorization?, CustomerLogin?, IActionResult?)> LoadAsync()
     {
@@ -180,11 +175,13 @@ public sealed partial class ConsentModel(
 
         PageHeaders.Apply(Response, new Uri(pending.RedirectUri).GetLeftPart(UriPartial.Authority));
         await using (var command = dataSource.CreateCommand("""
-            SELECT p.name_ja || ' / ' || p.name, coalesce(string_agg(r.name_ja || ' (' || r.purpose_ja || ')', '||'), '')
+            SELECT CASE WHEN $2 THEN p.name ELSE p.name_ja END,
+                   coalesce(string_agg(CASE WHEN $2 THEN r.name || ' (' || r.purpose || ')' ELSE r.name_ja || '（' || r.purpose_ja || '）' END, '||'), '')
             FROM providers p LEFT JOIN chained_recipients r ON r.provider_id = p.id WHERE p.id = $1 GROUP BY p.id
             """))
         {
             command.Parameters.AddWithValue(pending.Client.ProviderId);
+            command.Parameters.AddWithValue(System.Globalization.CultureInfo.CurrentUICulture.Name == CustomerLocalization.English);
             await using var reader = await command.ExecuteReaderAsync(HttpContext.RequestAborted);
             if (await reader.ReadAsync(HttpContext.RequestAborted))
             {
@@ -199,17 +196,12 @@ public sealed partial class ConsentModel(
         var expires = clock.GetUtcNow() + PermissionLifetime;
         Functions = DescribeFunctions(IsMerge ? ExistingGrant!.Scope + " " + pending.Scope : pending.Scope);
         Accounts = await core.GetAccountsAsync(session.Value.CustomerNumber, HttpContext.RequestAborted);
-        ExpiresOn = DateOnly.FromDateTime((IsMerge && ExistingGrant!.ExpiresAt > expires ? ExistingGrant.ExpiresAt : expires).ToOffset(JapanTime.Offset).DateTime);
+        ExpiresOn = IsMerge && ExistingGrant!.ExpiresAt > expires ? ExistingGrant.ExpiresAt : expires;
         return (pending, session, null);
     }
 
-    private static List<string> DescribeFunctions(string scope) => [.. scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Select(s => s switch
-    {
-        Scopes.Balance => "残高照会 / Balance inquiry",
-        Scopes.Transactions => "入出金明細照会 / Transaction history",
-        Scopes.OpenId => "お客さまの識別 / Identifying you to the app",
-        _ => s,
-    })];
+    private List<string> DescribeFunctions(string scope) =>
+        [.. scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Select(s => text["Function." + s].Value)];
 
     /// <summary>
     /// FAPI Grant Management §5.3: a merge or replace needs a grant that is still active (it was at PAR, but may

@@ -2,6 +2,7 @@ using BankLink.Domain.Security;
 using BankLink.Server.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 using static BankLink.Protocol.Primitives.ProtocolConstants;
 
@@ -12,7 +13,7 @@ namespace BankLink.Server.Pages.Customer;
 /// (利用中止) and Japanese/English pages come with the customer journey (issue 4). A wrong ID and a wrong
 /// password get the same answer, in the same time.
 /// </summary>
-public sealed class LoginModel(NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
+public sealed class LoginModel(NpgsqlDataSource dataSource, TimeProvider clock, IStringLocalizer<CustomerText> text) : PageModel
 {
     /// <summary>Checked when the login ID is unknown, so that answer takes as long as a wrong password.</summary>
     private static readonly string DecoyHash = SecretHasher.Hash(Guid.NewGuid().ToString());
@@ -47,7 +48,7 @@ public sealed class LoginModel(NpgsqlDataSource dataSource, TimeProvider clock) 
             }
         }
 
-        Error = "ログインIDまたはパスワードが正しくありません。 / The login ID or password is not correct.";
+        Error = text["Login.Failed"];
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
