@@ -12,9 +12,22 @@ namespace BankLink.Server.Tests;
 /// The real BankLink application (Program) in memory, on a real PostgreSQL database, with every log
 /// message captured so tests can check what is and is not written.
 /// </summary>
-public sealed class BankLinkApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class BankLinkApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>
+    /// Serves the application on a real loopback socket (Kestrel, a free port), for a real browser, and returns
+    /// its address. Call before anything else uses the application.
+    /// </summary>
+    public Uri StartRealServer()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -27,6 +40,11 @@ public sealed class BankLinkApp(string connectionString, IReadOnlyDictionary<str
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (clock is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(clock));
+        }
+
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestEndpoints>());
     }
 
