@@ -263,6 +263,50 @@ public sealed class CodeExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refresh_SameClientAssertionSeveralTimesAtOnce_ExactlyOneAccepted_Rfc7523Section3Item7()
+    {
+        var refreshToken = await NewRefreshTokenAsync(await ExchangeAsync(await CodeAsync()));
+        var assertion = _provider.Assertion();
+
+        // One assertion, each request with its own fresh DPoP proof: only the assertion's jti is shared.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SendTokenRequestAsync(
+            [new("grant_type", "refresh_token"), new("refresh_token", refreshToken),
+             new("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), new("client_assertion", assertion)], Proof())));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            var body = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("invalid_client", body.GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Refresh_SameDpopProofSeveralTimesAtOnce_ExactlyOneAccepted_Rfc9449Section11Point1()
+    {
+        var refreshToken = await NewRefreshTokenAsync(await ExchangeAsync(await CodeAsync()));
+        var proof = Proof();
+
+        // One proof, each request with its own fresh client assertion: only the proof's jti is shared.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _provider.PostAsync("/connect/token",
+            [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], proof)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            var body = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("invalid_dpop_proof", body.GetProperty("error").GetString());
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendTokenRequestAsync(List<KeyValuePair<string, string>> form, string proof)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("DPoP", proof);
+        return await _app.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
     public async Task Rotation_SameTokenSeveralTimesAtOnce_ExactlyOneLiveSuccessor()
     {
         var first = await RotatingClientRefreshTokenAsync();
