@@ -29,6 +29,14 @@ public static class DataServiceCollectionExtensions
             });
         });
         services.AddSingleton<Migrator>();
+        services.AddSingleton<Audit.AuditTrail>();
+        services.AddSingleton<Audit.AuditVerifier>();
+        services.AddOptions<Registrations.RegistrationOptions>()
+            .Validate(options => options.Lifetime > TimeSpan.Zero, "BankLink:Registration:Lifetime must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<Registrations.RegistrationStore>();
+        services.AddSingleton<Links.LinkStore>();
+        services.AddSingleton<Stores.ConsentStore>();
         services.AddSingleton<Stores.OnboardingTokenStore>();
         services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();
         services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
@@ -36,6 +44,15 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Stores.ITokenStore, Stores.TokenStore>();
         services.AddSingleton<Protocol.Stores.IGrantStore, Stores.GrantStore>();
         services.AddSingleton<Keys.ServerSecrets>();
+        services.AddOptions<Customers.CustomerSecurityOptions>()
+            .Validate(o => !o.Problems().Any(), "BankLink:Customers has invalid settings.").ValidateOnStart();
+        services.AddSingleton<OtpSeedProtector>();
+        services.AddSingleton<Otp.OtpDeviceStore>();
+        services.AddSingleton<Otp.OtpDeviceRegistration>();
+        services.AddSingleton<Customers.ClientAddressThrottle>();
+        services.AddSingleton<Customers.ConsecutiveFailures>();
+        services.AddSingleton<Customers.CustomerAuthenticator>();
+        services.AddSingleton<Customers.CustomerLockout>();
         services.AddSingleton<Pruning.ExpiredRowPruner>();
         services.AddSingleton<Protocol.Stores.IPairwiseSubjects, Keys.PairwiseSubjects>();
         services.AddSingleton<Stores.ReplayCache>();

@@ -18,7 +18,8 @@ public sealed record DemoSeedResult(int CustomersAdded, int AccountsAdded, long 
 /// it runs at every start of the embedded database and as the <c>seed-demo</c> command.
 /// </summary>
 public sealed partial class DemoBankSeeder(
-    NpgsqlDataSource dataSource, OtpSeedProtector otpSeedProtector, TimeProvider clock, ILogger<DemoBankSeeder> logger)
+    NpgsqlDataSource dataSource, OtpSeedProtector otpSeedProtector, TimeProvider clock, ILogger<DemoBankSeeder> logger,
+    BankLink.Data.Registrations.RegistrationStore registrations)
 {
     /// <summary>Held for the seed's transaction so two nodes starting together do not both seed.</summary>
     public const long AdvisoryLockKey = 0x424C44454D4F0001;
@@ -58,7 +59,36 @@ public sealed partial class DemoBankSeeder(
 
         var result = new DemoSeedResult(missing.Count, ledgers.Count, transactions, providerAdded);
         LogSeeded(logger, result.CustomersAdded, result.AccountsAdded, result.TransactionsAdded, period.First, period.Last);
+        await EnsureSandboxRegistrationsAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// The sandbox promises automated clients a customer they can link at once, so each documented customer holds a
+    /// registration for linking (利用登録) of every linkable account; a lapsed one is renewed, a valid one left alone.
+    /// </summary>
+    private async Task EnsureSandboxRegistrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM customers WHERE login_id = ANY($1) ORDER BY login_id");
+        command.Parameters.AddWithValue(DemoCustomers.All.Select(c => c.LoginId).ToArray());
+        var ids = new List<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            var current = await registrations.GetAccountsAsync(id, cancellationToken);
+            var linkable = current.Accounts.Where(a => a.Account.IsLinkable).Select(a => a.Account.Id).ToList();
+            if (current.Registration is null && linkable.Count > 0)
+            {
+                await registrations.RegisterAsync(id, linkable, cancellationToken, BankLink.Data.Audit.AuditActorKinds.System, "seed-demo");
+            }
+        }
     }
 
     /// <summary>The documented customer's accounts and their history over the period; the same every time for the same period.</summary>

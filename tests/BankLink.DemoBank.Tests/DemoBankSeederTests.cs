@@ -62,6 +62,8 @@ public sealed class DemoBankSeederTests : ServicesOverDatabase<SchemaDatabase>
             DELETE FROM ledger.transactions WHERE account_id IN (SELECT id FROM ledger.accounts WHERE customer_number = '1000000006');
             DELETE FROM ledger.accounts WHERE customer_number = '1000000006';
             DELETE FROM otp_devices WHERE customer_id = (SELECT id FROM customers WHERE customer_number = '1000000006');
+            DELETE FROM registration_accounts WHERE registration_id IN (SELECT r.id FROM registrations r JOIN customers c ON c.id = r.customer_id WHERE c.customer_number = '1000000006');
+            DELETE FROM registrations WHERE customer_id = (SELECT id FROM customers WHERE customer_number = '1000000006');
             DELETE FROM customers WHERE customer_number = '1000000006';
             """);
 

@@ -94,5 +94,7 @@ public sealed class ValidateGrantIdTests
         }
 
         public Task<Grant?> UpdateAsync(GrantUpdate update, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> TouchLastUsedAsync(Guid grantId, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

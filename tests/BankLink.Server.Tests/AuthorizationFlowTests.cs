@@ -52,9 +52,9 @@ public sealed class AuthorizationFlowTests : IAsyncLifetime
 
     private async Task LogInAsync(string returnUrl, string loginId = "tanaka01", string password = "Sandbox-Tanaka-01")
     {
-        var page = await _browser.GetAsync(new Uri("/login?returnUrl=" + Uri.EscapeDataString(returnUrl), UriKind.Relative));
-        var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", loginId), new("password", password), new("returnUrl", returnUrl)]);
+        var response = await CustomerBrowser.LogInWithAsync(_browser, loginId, password, returnUrl: returnUrl);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(returnUrl, response.Headers.Location!.OriginalString);
     }
 
     private async Task<IReadOnlyList<CoreAccount>> TanakaAccountsAsync() =>
@@ -209,28 +209,86 @@ public sealed class AuthorizationFlowTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("tanaka01", "wrong-password")]
-    [InlineData("nobody", "Sandbox-Tanaka-01")]
-    [InlineData("", "")]
-    public async Task Login_WrongIdOrPassword_SameGenericAnswerAndNoSession(string loginId, string password)
+    [InlineData("tanaka01", "wrong-password", null)]
+    [InlineData("nobody", "Sandbox-Tanaka-01", null)]
+    [InlineData("", "", null)]
+    [InlineData("tanaka01", "Sandbox-Tanaka-01", "000000")]
+    public async Task Login_WrongIdPasswordOrCode_OneAnswerAfterBothStepsAndNoSession(string loginId, string password, string? code)
     {
-        var page = await _browser.GetAsync(new Uri("/login", UriKind.Relative));
+        // Step one never answers: a wrong password goes on to the code like a right one (DOMAIN.md: never which part).
+        var stepOne = await CustomerBrowser.PostFormAsync(_browser, "/login", [new("login_id", loginId), new("password", password)]);
+        Assert.Equal("/login/otp", stepOne.Headers.Location!.OriginalString);
 
-        var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", loginId), new("password", password)]);
+        var stepTwo = await CustomerBrowser.PostFormAsync(_browser, "/login/otp", [new("otp", code ?? CustomerBrowser.CurrentCode("tanaka01"))]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("ログインIDまたはパスワードが正しくありません。", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("banklink.customer", StringComparison.Ordinal)));
+        Assert.Equal("/login?e=Wrong", stepTwo.Headers.Location!.OriginalString);
+        Assert.Contains("ログインID、パスワードまたはワンタイムパスワードが正しくありません。", await _browser.GetStringAsync(new Uri("/login?e=Wrong", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.False(stepTwo.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("banklink.customer=", StringComparison.Ordinal) && !c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(HttpStatusCode.Redirect, (await _browser.GetAsync(new Uri("/links", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
-    public async Task Login_ReturnUrlToAnotherSite_GoesHomeInstead()
+    public async Task Login_FiveWrongCodes_WarnedBeforeTheLastThenStoppedWhateverIsTyped_UntilAnOperatorLiftsIt()
     {
-        var page = await _browser.GetAsync(new Uri("/login", UriKind.Relative));
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            var answer = await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01", "000000");
+            Assert.Equal(attempt == 4 ? "/login?e=WrongOneAttemptLeft" : "/login?e=Wrong", answer.Headers.Location!.OriginalString);
+        }
 
-        var response = await PostFormAsync("/login", await AntiforgeryTokenAsync(page), [new("login_id", "tanaka01"), new("password", "Sandbox-Tanaka-01"), new("returnUrl", "https://evil.example/")]);
+        Assert.Contains("あと1回間違えると", await _browser.GetStringAsync(new Uri("/login?e=WrongOneAttemptLeft", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal("/login?e=Stopped", (await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01", "000000")).Headers.Location!.OriginalString);
+        Assert.Equal("/login?e=Stopped", (await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01")).Headers.Location!.OriginalString);
+        Assert.Contains("利用中止", await _browser.GetStringAsync(new Uri("/login?e=Stopped", UriKind.Relative)), StringComparison.Ordinal);
 
-        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        await _app.Services.GetRequiredService<BankLink.Data.Customers.CustomerLockout>().UnlockAsync("tanaka01", "customer called the branch", "op-1", CancellationToken.None);
+
+        var afterUnlock = await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01", returnUrl: "/links");
+        Assert.Equal("/links", afterUnlock.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Login_CodeUsedOnce_ReplayRefused_Rfc6238Section5Point2()
+    {
+        var code = CustomerBrowser.CurrentCode("tanaka01");
+        Assert.Equal("/links", (await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01", code, "/links")).Headers.Location!.OriginalString);
+
+        using var another = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var replay = await CustomerBrowser.LogInWithAsync(another, "tanaka01", "Sandbox-Tanaka-01", code, "/links");
+
+        Assert.Equal("/login?e=Wrong&returnUrl=%2Flinks", replay.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Login_Completed_ANewSessionCookieAndTheStepOneStateCleared()
+    {
+        var answer = await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01", returnUrl: "/links");
+
+        // The session is a cookie issued at the end of the login (nothing the browser held before becomes it),
+        // HttpOnly and SameSite; step one's state is deleted with it.
+        var cookies = answer.Headers.GetValues("Set-Cookie").ToList();
+        // Any session the browser had is deleted first, then the new one is set.
+        var session = Assert.Single(cookies, c => c.StartsWith("banklink.customer=", StringComparison.Ordinal) && !c.StartsWith("banklink.customer=;", StringComparison.Ordinal));
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", session, StringComparison.OrdinalIgnoreCase);
+        var pending = Assert.Single(cookies, c => c.StartsWith("banklink.login=", StringComparison.Ordinal));
+        Assert.Contains("expires=Thu, 01 Jan 1970", pending, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task LoginOtp_WithoutStepOne_BackToStepOne()
+    {
+        var response = await _browser.GetAsync(new Uri("/login/otp", UriKind.Relative));
+
+        Assert.Equal("/login?e=expired", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Login_ReturnUrlToAnotherSite_GoesToMyLinksInstead()
+    {
+        var response = await CustomerBrowser.LogInWithAsync(_browser, "tanaka01", "Sandbox-Tanaka-01", returnUrl: "https://evil.example/");
+
+        Assert.Equal("/links", response.Headers.Location!.OriginalString);
     }
 
     [Fact]

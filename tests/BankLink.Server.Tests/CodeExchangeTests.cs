@@ -90,9 +90,9 @@ public sealed class CodeExchangeTests : IAsyncLifetime
         Assert.True(claims.TryGetProperty("auth_time", out _));
         Assert.Equal(22, claims.GetProperty("at_hash").GetString()!.Length);
 
-        // A password-only login (the OTP step comes with the customer journey): its class and method, OIDC Core §2 / RFC 8176.
-        Assert.Equal("urn:banklink:acr:password", claims.GetProperty("acr").GetString());
-        Assert.Equal(["pwd"], claims.GetProperty("amr").EnumerateArray().Select(m => m.GetString()));
+        // Password and one-time password: their class and methods, OIDC Core §2 / RFC 8176.
+        Assert.Equal("urn:banklink:acr:password-otp", claims.GetProperty("acr").GetString());
+        Assert.Equal(["pwd", "otp", "mfa"], claims.GetProperty("amr").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]

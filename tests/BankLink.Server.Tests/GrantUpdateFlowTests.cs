@@ -69,10 +69,7 @@ public sealed class GrantUpdateFlowTests : IAsyncLifetime
     /// <summary>A browser: logs in, opens the consent page, then approves with <paramref name="accounts"/> ticked, or denies.</summary>
     private async Task<(string Page, HttpResponseMessage Answer)> ConsentAsync(string requestUri, Guid[] accounts, bool deny = false, string loginId = "tanaka01", string password = "Sandbox-Tanaka-01")
     {
-        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var login = await browser.GetAsync(new Uri("/login", UriKind.Relative));
-        await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(
-            [new("login_id", loginId), new("password", password), new("__RequestVerificationToken", await ProviderClient.AntiforgeryTokenAsync(login))]));
+        var browser = await CustomerBrowser.LoggedInAsync(_app, loginId, password);
         var consent = await browser.GetAsync(new Uri($"/consent?client_id={_provider.ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
         var page = await consent.Content.ReadAsStringAsync();
         if (consent.StatusCode != HttpStatusCode.OK)

@@ -55,6 +55,7 @@ public sealed class OAuth4WebApiInteropTests : IAsyncLifetime
             ["BANKLINK_ONBOARDING_TOKEN"] = await IssueOnboardingTokenAsync(),
             ["BANKLINK_LOGIN_ID"] = customer.LoginId,
             ["BANKLINK_PASSWORD"] = customer.Password,
+            ["BANKLINK_OTP_SECRET"] = customer.OtpSecretBase32,
             ["BANKLINK_EXPECT_DPOP_NONCE"] = "true",
         });
 

@@ -100,15 +100,13 @@ internal sealed partial class ProviderClient
         AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
 
     /// <summary>
-    /// The customer's side of a link, as a browser walks it: log in, open the consent page of the pushed request,
+    /// The customer's side of a link, as a browser walks it: log in (once per customer and application; later
+    /// links reuse the session, as a customer's browser would), open the consent page of the pushed request,
     /// tick the first <paramref name="accounts"/> linkable accounts, approve. Returns the authorization code.
     /// </summary>
     public async Task<string> ConsentAsync(string requestUri, string loginId, string password, string customerNumber, int accounts)
     {
-        using var browser = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var login = await browser.GetAsync(new Uri("/login", UriKind.Relative));
-        await browser.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(
-            [new("login_id", loginId), new("password", password), new("__RequestVerificationToken", await AntiforgeryTokenAsync(login))]));
+        var browser = await CustomerBrowser.LoggedInAsync(App, loginId, password);
         var consent = await browser.GetAsync(new Uri($"/consent?client_id={ClientId}&request_uri={Uri.EscapeDataString(requestUri)}", UriKind.Relative));
         var ticked = (await App.Services.GetRequiredService<BankLink.CoreBanking.ICoreBankingGateway>().GetAccountsAsync(customerNumber, CancellationToken.None))
             .Where(a => a.IsLinkable).Take(accounts);

@@ -27,6 +27,8 @@ public sealed partial class ExpiredRowPruner(NpgsqlDataSource dataSource, TimePr
             """, now.AddDays(-1), cancellationToken);
         var pushed = await DeleteAsync("DELETE FROM pushed_requests WHERE expires_at < $1", now.AddHours(-1), cancellationToken);
         var replay = await DeleteAsync("DELETE FROM replay_cache WHERE expires_at <= $1", now, cancellationToken);
+        // Login throttle windows older than a day count nothing any more (the window is minutes long).
+        await DeleteAsync("DELETE FROM login_throttle WHERE window_start < $1", now.AddDays(-1), cancellationToken);
         var result = new PruneResult(tokens, pushed, replay);
         LogPruned(logger, result.Tokens, result.PushedRequests, result.ReplayEntries);
         return result;

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace BankLink.Data.Stores;
 
-/// <summary>Grants and their accounts in PostgreSQL; each change is one transaction.</summary>
+/// <summary>Grants and their accounts in PostgreSQL; each change is one transaction, or a step of the caller's (internal overloads).</summary>
 public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
 {
     public async Task CreateAsync(Grant grant, CancellationToken cancellationToken)
@@ -11,6 +11,13 @@ public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
         ArgumentNullException.ThrowIfNull(grant);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertAsync(connection, transaction, grant, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts an active grant and its accounts inside the caller's transaction (see <see cref="ConsentStore"/>).</summary>
+    internal static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Grant grant, CancellationToken cancellationToken)
+    {
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO grants (id, client_id, provider_id, customer_id, scope, status, created_at, updated_at, expires_at)
             VALUES ($1, $2, $3, $4, $5, 'active', $6, $6, $7)
@@ -26,14 +33,10 @@ public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var accounts = new NpgsqlCommand("INSERT INTO grant_accounts (grant_id, account_id) SELECT $1, unnest($2::uuid[])", connection, transaction))
-        {
-            accounts.Parameters.AddWithValue(grant.Id);
-            accounts.Parameters.AddWithValue(grant.AccountIds.ToArray());
-            await accounts.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await using var accounts = new NpgsqlCommand("INSERT INTO grant_accounts (grant_id, account_id) SELECT $1, unnest($2::uuid[])", connection, transaction);
+        accounts.Parameters.AddWithValue(grant.Id);
+        accounts.Parameters.AddWithValue(grant.AccountIds.ToArray());
+        await accounts.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<Grant?> FindAsync(Guid id, CancellationToken cancellationToken)
@@ -60,7 +63,21 @@ public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
         ArgumentNullException.ThrowIfNull(update);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await UpdateAsync(connection, transaction, update, now, cancellationToken);
+        if (updated is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
 
+        return updated;
+    }
+
+    /// <summary>
+    /// <see cref="UpdateAsync(GrantUpdate, DateTimeOffset, CancellationToken)"/> inside the caller's transaction; on null
+    /// nothing was written. The grant's row stays locked until the caller's transaction ends.
+    /// </summary>
+    internal static async Task<Grant?> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GrantUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // The row lock orders this update after any other change to the grant (another consent, a revocation),
         // so the union of a merge is taken over what the grant holds at commit time, never over a stale read.
         Grant current;
@@ -113,8 +130,20 @@ public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
             UPDATE tokens SET status = 'revoked', revoked_at = $2
             WHERE grant_id = $1 AND kind = ANY($3) AND (status = 'active' OR (status = 'redeemed' AND kind = 'refresh_token'))
             """, cancellationToken, updated.Id, now, update.EndsTokens.Select(EnumNames.ToDatabase).ToArray());
-        await transaction.CommitAsync(cancellationToken);
         return updated;
+    }
+
+    /// <summary>
+    /// Records that a provider used the grant (an access token accepted), at most once a minute: one conditional
+    /// UPDATE, which changes nothing (and writes no row version) while the last write is under a minute old.
+    /// </summary>
+    public async Task<bool> TouchLastUsedAsync(Guid grantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE grants SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2 - interval '1 minute')");
+        command.Parameters.AddWithValue(grantId);
+        command.Parameters.AddWithValue(now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)

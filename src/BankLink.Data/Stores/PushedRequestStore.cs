@@ -44,8 +44,18 @@ public sealed class PushedRequestStore(NpgsqlDataSource dataSource) : IPushedReq
 
     public async Task<bool> TryConsumeAsync(byte[] requestUriHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE pushed_requests SET consumed_at = $2 WHERE request_uri_hash = $1 AND consumed_at IS NULL AND expires_at > $2");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await TryConsumeAsync(connection, null, requestUriHash, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The consumption inside the caller's transaction: the row stays locked until it ends, so a racing consumer
+    /// waits and then finds it consumed (or, after a rollback, consumes it itself).
+    /// </summary>
+    internal static async Task<bool> TryConsumeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] requestUriHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE pushed_requests SET consumed_at = $2 WHERE request_uri_hash = $1 AND consumed_at IS NULL AND expires_at > $2", connection, transaction);
         command.Parameters.AddWithValue(requestUriHash);
         command.Parameters.AddWithValue(now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;

@@ -14,7 +14,8 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
         await InsertAsync(connection, null, token, tokenHash, previousId: null, cancellationToken);
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoredToken token, byte[] tokenHash, Guid? previousId, CancellationToken cancellationToken)
+    /// <summary>Inserts a token inside the caller's transaction (or alone when <paramref name="transaction"/> is null).</summary>
+    internal static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoredToken token, byte[] tokenHash, Guid? previousId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO tokens (id, token_hash, kind, client_id, grant_id, subject, scope, jkt, status, created_at, expires_at, payload, previous_id)
@@ -135,12 +136,17 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task RevokeGrantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a grant and every live token it issued, inside the caller's transaction; false when the grant was
+    /// not active (its tokens are revoked all the same).
+    /// </summary>
+    internal static async Task<bool> RevokeGrantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, transaction,
+        var revoked = await ExecuteAsync(connection, transaction,
             "UPDATE grants SET status = 'revoked', revoked_at = $2, revoked_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'",
-            cancellationToken, grantId, now, reason.Length > 200 ? reason[..200] : reason);
+            cancellationToken, grantId, now, reason.Length > 200 ? reason[..200] : reason) == 1;
         await ExecuteAsync(connection, transaction, "UPDATE tokens SET status = 'revoked', revoked_at = $2 WHERE grant_id = $1 AND status = 'active'", cancellationToken, grantId, now);
+        return revoked;
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)

@@ -16,7 +16,7 @@ public sealed record AccessTokenResult(StoredToken? Token, ProtocolError? Error,
 /// token's hash (ath) and signed by the key the token is bound to (cnf.jkt). The refusal says which of
 /// expired, revoked (permission ended) or wrong sender it was (DOMAIN.md "Tokens expire: make it painless").
 /// </summary>
-public sealed class AccessTokenValidator(ITokenStore tokens, DpopProofValidator dpop, TimeProvider clock)
+public sealed class AccessTokenValidator(ITokenStore tokens, IGrantStore grants, DpopProofValidator dpop, TimeProvider clock)
 {
     public async Task<AccessTokenResult> ValidateAsync(IReadOnlyList<string> authorizationHeaders, IReadOnlyList<string> dpopHeaders, string method, Uri uri, CancellationToken cancellationToken)
     {
@@ -45,7 +45,19 @@ public sealed class AccessTokenValidator(ITokenStore tokens, DpopProofValidator 
         }
 
         var (_, error, detail) = await dpop.ValidateAsync(new DpopRequest(dpopHeaders, method, uri, value, token.Jkt), cancellationToken);
-        return error is null ? new(token, null, null) : new(null, error, detail);
+        if (error is not null)
+        {
+            return new(null, error, detail);
+        }
+
+        // Accepted: the customer's "my links" shows when the provider last used the link. Every resource accepts
+        // tokens here, so none can forget it; the write is one conditional UPDATE, at most once a minute per grant.
+        if (token.GrantId is { } grantId)
+        {
+            await grants.TouchLastUsedAsync(grantId, clock.GetUtcNow(), cancellationToken);
+        }
+
+        return new(token, null, null);
     }
 
     /// <summary>The DPoP algorithms a challenge advertises (RFC 9449 §7.1 algs).</summary>

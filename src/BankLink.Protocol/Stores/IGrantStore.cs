@@ -99,4 +99,10 @@ public interface IGrantStore
     /// client and customer or the update would leave it without an account.
     /// </summary>
     Task<Grant?> UpdateAsync(GrantUpdate update, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the grant was used now (an access token of it accepted at a resource), for "my links"; writes at
+    /// most once a minute per grant. True when it wrote.
+    /// </summary>
+    Task<bool> TouchLastUsedAsync(Guid grantId, DateTimeOffset now, CancellationToken cancellationToken);
 }

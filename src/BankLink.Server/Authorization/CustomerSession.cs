@@ -34,6 +34,7 @@ public static class CustomerSession
             options.LoginPath = "/login";
         });
         services.AddAuthorization();
+        services.AddSingleton<PendingLogin>();
         return services;
     }
 

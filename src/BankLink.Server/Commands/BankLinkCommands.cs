@@ -20,7 +20,7 @@ public static class BankLinkCommands
             TreatUnmatchedTokensAsErrors = false,
         };
         root.SetAction((parse, _) => UnknownCommand(parse.UnmatchedTokens) is { } unknown
-            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo, onboarding-token, signing-keys (see --help).")
+            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo, onboarding-token, signing-keys, audit, otp-devices, customers (see --help).")
             : Guard(() => runServer([.. parse.UnmatchedTokens])));
 
         var migrate = new Command("migrate", "Apply pending schema migration scripts, then exit. Production runs this as its own step before new nodes start.")
@@ -45,6 +45,9 @@ public static class BankLinkCommands
 
         root.Subcommands.Add(OnboardingTokenCommands.Create(Guard));
         root.Subcommands.Add(SigningKeyCommands.Create(Guard));
+        root.Subcommands.Add(AuditCommands.Create(Guard));
+        root.Subcommands.Add(OtpDeviceCommands.Create(Guard));
+        root.Subcommands.Add(CustomerCommands.Create(Guard));
 
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)

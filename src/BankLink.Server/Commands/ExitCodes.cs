@@ -15,6 +15,9 @@ public static class ExitCodes
     /// <summary>The request was understood and refused (an unknown provider, a token already renewed); the message says why.</summary>
     public const int Refused = 4;
 
+    /// <summary>The audit trail's hash chain does not verify: a row was changed or removed; the message names the chain and row.</summary>
+    public const int AuditTrailBroken = 5;
+
     public const int InvalidArguments = 64;
 
     /// <summary>A setting or machine fact to fix first (sysexits EX_CONFIG); the message says which.</summary>

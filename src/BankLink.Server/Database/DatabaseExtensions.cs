@@ -36,7 +36,9 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBankLinkData(connectionString);
         builder.Services.AddOptions<BankLink.Data.Keys.SigningKeyOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.Keys.SigningKeyOptions.SectionName));
+        builder.Services.AddOptions<BankLink.Data.Registrations.RegistrationOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.Registrations.RegistrationOptions.SectionName));
         builder.Services.AddOptions<BankLink.Data.DataProtection.DpopNonceOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.DataProtection.DpopNonceOptions.SectionName));
+        builder.Services.AddOptions<BankLink.Data.Customers.CustomerSecurityOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.Customers.CustomerSecurityOptions.SectionName));
         builder.AddKeyRingEncryption();
         if (registerStartup)
         {

@@ -1,6 +1,7 @@
 // The customer's part of the code flow in a real Chromium (Playwright, with the system's browser: no
 // browser download): open the authorization URL, log in, choose accounts, answer the consent page, and
 // catch the redirect back to the client (RFC 6749 §4.1.2) where the client's callback would receive it.
+import { createHmac } from 'node:crypto'
 import { chromium } from 'playwright-core'
 
 const pageTimeoutMs = 15_000
@@ -42,14 +43,42 @@ async function withTimeout(promise, message) {
   }
 }
 
-/** The login page: login ID and password. A session cookie from an earlier login makes BankLink skip it. */
-export async function logIn(page, loginId, password) {
+/**
+ * The login: login ID and password, then the one-time password the customer's authenticator app would show
+ * (TOTP, RFC 6238: HMAC-SHA1, 30 s, 6 digits). A session cookie from an earlier login makes BankLink skip it.
+ */
+export async function logIn(page, loginId, password, otpSecret) {
   if (!page.url().includes('/login')) {
     return
   }
   await page.fill('#login_id', loginId)
   await page.fill('#password', password)
+  await Promise.all([page.waitForURL((url) => url.pathname === '/login/otp'), page.click('button[type=submit]')])
+  await page.fill('#otp', totp(otpSecret, Date.now()))
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('button[type=submit]')])
+}
+
+/** RFC 6238 §4 with RFC 4226 §5.3's dynamic truncation. */
+export function totp(base32Secret, nowMs) {
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 1000 / 30)))
+  const mac = createHmac('sha1', base32Decode(base32Secret)).update(counter).digest()
+  const offset = mac[mac.length - 1] & 0x0f
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff
+  return String(binary % 1_000_000).padStart(6, '0')
+}
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0')
+  }
+  const bytes = []
+  for (let i = 0; i + 8 <= bits.length; i += 8) {
+    bytes.push(parseInt(bits.slice(i, i + 8), 2))
+  }
+  return Buffer.from(bytes)
 }
 
 /** The consent page: ticks the first `count` linkable accounts (checkboxes named account) and approves. */

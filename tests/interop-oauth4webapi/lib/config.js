@@ -17,6 +17,8 @@ export function readConfig() {
     onboardingToken: required('BANKLINK_ONBOARDING_TOKEN'),
     loginId: required('BANKLINK_LOGIN_ID'),
     password: required('BANKLINK_PASSWORD'),
+    // The base32 seed of the customer's software OTP token (README sandbox logins), for the login's second step.
+    otpSecret: required('BANKLINK_OTP_SECRET'),
     chromiumPath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     // Set when BankLink runs with BankLink:Dpop:RequireNonce=true, so the test also checks that the
     // RFC 9449 §8 nonce round trip really happened instead of passing without it.

@@ -68,7 +68,7 @@ function authorizationUrl(requestUri) {
 /** The customer in Chromium: logs in (unless the session is still there) and answers the consent page; resolves with the callback URL. */
 function authorizeInBrowser(pushed, answerConsent) {
   return authorize(browserContext, authorizationUrl(pushed.request_uri), redirectUri, async (page) => {
-    await logIn(page, config.loginId, config.password)
+    await logIn(page, config.loginId, config.password, config.otpSecret)
     await answerConsent(page)
   })
 }

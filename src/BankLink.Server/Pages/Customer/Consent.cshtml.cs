@@ -1,4 +1,5 @@
 using BankLink.CoreBanking;
+using BankLink.Data.Stores;
 using BankLink.Domain.Accounts;
 using BankLink.Domain.Time;
 using BankLink.Protocol.Primitives;
@@ -23,8 +24,9 @@ namespace BankLink.Server.Pages.Customer;
 /// logged-in customer's and still active; the page then shows what the grant already allows.
 /// </summary>
 public sealed partial class ConsentModel(
-    AuthorizationRequests requests, ICoreBankingGateway core, NpgsqlDataSource dataSource, IGrantStore grants, ITokenStore tokens,
-    IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock, ILogger<ConsentModel> logger, IStringLocalizer<CustomerText> text) : PageModel
+    AuthorizationRequests requests, ICoreBankingGateway core, NpgsqlDataSource dataSource, IGrantStore grants,
+    IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock, ILogger<ConsentModel> logger, IStringLocalizer<CustomerText> text,
+    ConsentStore consents) : PageModel
 {
     /// <summary>DOMAIN.md: a permission expires after a set period, by default 90 days.</summary>
     public static readonly TimeSpan PermissionLifetime = TimeSpan.FromDays(90);
@@ -96,47 +98,39 @@ public sealed partial class ConsentModel(
             return Page();
         }
 
-        // One answer per request (RFC 9126 §4): whoever consumes it first answers; a second POST gets nothing.
-        if (!await pushed.TryConsumeAsync(pending!.RequestUriHash, clock.GetUtcNow(), HttpContext.RequestAborted))
-        {
-            return AlreadyAnswered();
-        }
-
+        // One answer per request (RFC 9126 §4), in one transaction with the grant, the code and the audit event
+        // (ConsentStore): whoever consumes the request first answers; a second POST gets nothing.
         if (deny)
         {
             // A denied merge or replace leaves the grant as it was.
-            return Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, "access_denied", "The customer did not allow the link."));
+            return await consents.DenyAsync(new ConsentDenial(pending!.RequestUriHash, pending.Client.ClientId, pending.Client.ProviderId, session!.Value.CustomerId,
+                    pending.GrantManagementAction, ExistingGrant?.Id, pending.Scope), HttpContext.RequestAborted)
+                ? Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, "access_denied", "The customer did not allow the link."))
+                : AlreadyAnswered();
         }
 
         var now = clock.GetUtcNow();
         var chosen = Ticked.Distinct(StringComparer.Ordinal).Select(id => linkable[id]).ToList();
-        Grant grant;
-        if (ExistingGrant is { } existing)
-        {
-            var updated = await grants.UpdateAsync(new GrantUpdate(existing.Id, pending.Client.ClientId, session!.Value.CustomerId, pending.GrantManagementAction,
-                pending.Scope, chosen, linkable.Values.ToHashSet(), now + PermissionLifetime), now, HttpContext.RequestAborted);
-            if (updated is null)
-            {
-                // Ended (revoked, expired, its accounts gone) between the page and the answer.
-                LogGrantRefused(logger, ErrorCatalogue.GrantIdInvalid.Id, existing.Id, "grant ended or left without an account before the consent was answered");
-                return Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, ErrorCatalogue.GrantIdInvalid));
-            }
-
-            grant = updated;
-        }
-        else
-        {
-            grant = new Grant(Guid.NewGuid(), pending.Client.ClientId, pending.Client.ProviderId, session!.Value.CustomerId, pending.Scope, chosen, now, now + PermissionLifetime);
-            await grants.CreateAsync(grant, HttpContext.RequestAborted);
-        }
-
-        // The code belongs to the grant, new or updated, so the token response returns that grant_id (Grant Management §5.4).
         var code = OpaqueToken.Create(TokenKind.AuthorizationCode);
-        await tokens.CreateAsync(new StoredToken(Guid.NewGuid(), StoredTokenKind.AuthorizationCode, pending.Client.ClientId, grant.Id, null, grant.Scope,
-            pending.Request.DpopJkt, StoredTokenStatus.Active, now, now + CodeLifetime)
+        var result = await consents.ApproveAsync(new ConsentApproval(pending!.RequestUriHash, pending.Client.ClientId, pending.Client.ProviderId, session!.Value.CustomerId,
+            pending.GrantManagementAction, ExistingGrant?.Id, pending.Scope, chosen, linkable.Values.ToHashSet(), now + PermissionLifetime,
+            new ConsentCode(Guid.NewGuid(), OpaqueToken.Hash(code), pending.Request.DpopJkt, AuthorizationRequests.CodePayload(pending, session.Value), now + CodeLifetime)),
+            HttpContext.RequestAborted);
+        switch (result.Outcome)
         {
-            Payload = AuthorizationRequests.CodePayload(pending, session.Value),
-        }, OpaqueToken.Hash(code), HttpContext.RequestAborted);
+            case ConsentOutcome.AlreadyAnswered:
+                return AlreadyAnswered();
+            case ConsentOutcome.NotRegistered:
+                // DOMAIN.md "Two consents": only accounts of a valid registration may be allowed.
+                Error = text["Consent.ChooseAccount"];
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            case ConsentOutcome.GrantEnded:
+                // Ended (revoked, expired, its accounts gone) between the page and the answer.
+                LogGrantRefused(logger, ErrorCatalogue.GrantIdInvalid.Id, ExistingGrant!.Id, "grant ended or left without an account before the consent was answered");
+                return Redirect(AuthorizationRequests.ErrorRedirect(pending, issuer.Issuer, ErrorCatalogue.GrantIdInvalid));
+        }
+
         return Redirect(AuthorizationRequests.Redirect(pending, issuer.Issuer, [new("code", code)]));
     }
 

@@ -1,23 +1,19 @@
-using BankLink.Domain.Security;
+using BankLink.Data.Customers;
 using BankLink.Server.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using Npgsql;
-using static BankLink.Protocol.Primitives.ProtocolConstants;
 
 namespace BankLink.Server.Pages.Customer;
 
 /// <summary>
-/// The plain login step of the authorization flow: login ID and password. The one-time password, lockout
-/// (利用中止) and Japanese/English pages come with the customer journey (issue 4). A wrong ID and a wrong
-/// password get the same answer, in the same time.
+/// Login step one: login ID and password (DOMAIN.md "Proving who the customer is"). Whatever the password
+/// check finds, the customer goes on to the one-time password (step two) and hears the answer there, so
+/// the two steps never tell which factor was wrong. Only a throttled client address is answered here:
+/// nothing was checked for it.
 /// </summary>
-public sealed class LoginModel(NpgsqlDataSource dataSource, TimeProvider clock, IStringLocalizer<CustomerText> text) : PageModel
+public sealed class LoginModel(CustomerAuthenticator authenticator, PendingLogin pendingLogin, IStringLocalizer<CustomerText> text) : PageModel
 {
-    /// <summary>Checked when the login ID is unknown, so that answer takes as long as a wrong password.</summary>
-    private static readonly string DecoyHash = SecretHasher.Hash(Guid.NewGuid().ToString());
-
     [BindProperty(Name = "login_id")]
     public string? LoginId { get; set; }
 
@@ -27,29 +23,47 @@ public sealed class LoginModel(NpgsqlDataSource dataSource, TimeProvider clock, 
     [BindProperty(Name = "returnUrl", SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Why the customer is back at step one (set by step two): a code, never which factor.</summary>
+    [BindProperty(Name = "e", SupportsGet = true)]
+    public string? Outcome { get; set; }
+
     public string? Error { get; private set; }
 
-    public void OnGet() => PageHeaders.Apply(Response);
+    public string? Warning { get; private set; }
+
+    public void OnGet()
+    {
+        PageHeaders.Apply(Response);
+        (Error, Warning) = Describe(Outcome);
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
         PageHeaders.Apply(Response);
-        if (LoginId is { Length: > 0 and <= 64 } loginId && Password is { Length: > 0 and <= 128 } password)
+        var result = await authenticator.CheckPasswordAsync(LoginId, Password, HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted);
+        if (result.Outcome == AuthenticationOutcome.Throttled)
         {
-            await using var command = dataSource.CreateCommand("SELECT id, customer_number, password_hash, status FROM customers WHERE login_id = $1");
-            command.Parameters.AddWithValue(loginId);
-            await using var reader = await command.ExecuteReaderAsync(HttpContext.RequestAborted);
-            var found = await reader.ReadAsync(HttpContext.RequestAborted);
-            var valid = SecretHasher.Verify(password, found ? reader.GetString(2) : DecoyHash) && found && reader.GetString(3) == "active";
-            if (valid)
-            {
-                await CustomerSession.SignInAsync(HttpContext, reader.GetGuid(0), reader.GetString(1), clock.GetUtcNow(), [AuthenticationMethods.Password]);
-                return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
-            }
+            (Error, Warning) = Describe(nameof(AuthenticationOutcome.Throttled));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
         }
 
-        Error = text["Login.Failed"];
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
+        pendingLogin.Save(HttpContext, new PendingLogin.State(result.Outcome, result.Customer?.Id));
+        return LocalRedirect("/login/otp" + ReturnQuery(ReturnUrl));
     }
+
+    /// <summary>The words for an outcome code: one message for any wrong answer, a warning before the last attempt.</summary>
+    internal (string? Error, string? Warning) Describe(string? outcome) => outcome switch
+    {
+        nameof(AuthenticationOutcome.Wrong) => (text["Login.Wrong"], null),
+        nameof(AuthenticationOutcome.WrongOneAttemptLeft) => (text["Login.Wrong"], text["Login.OneAttemptLeft"]),
+        nameof(AuthenticationOutcome.Stopped) => (text["Login.Stopped"], null),
+        nameof(AuthenticationOutcome.Throttled) => (text["Login.Throttled"], null),
+        "expired" => (text["Login.StartAgain"], null),
+        "logged-out" => (null, text["Login.LoggedOut"]),
+        _ => (null, null),
+    };
+
+    internal static string ReturnQuery(string? returnUrl) =>
+        CustomerLocalization.IsLocalPath(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl!) : "";
 }
