@@ -24,9 +24,9 @@ namespace BankLink.Server.Pages.Customer;
 /// logged-in customer's and still active; the page then shows what the grant already allows.
 /// </summary>
 public sealed partial class ConsentModel(
-    AuthorizationRequests requests, ICoreBankingGateway core, NpgsqlDataSource dataSource, IGrantStore grants,
+    AuthorizationRequests requests, NpgsqlDataSource dataSource, IGrantStore grants,
     IPushedRequestStore pushed, IssuerOptions issuer, TimeProvider clock, ILogger<ConsentModel> logger, IStringLocalizer<CustomerText> text,
-    ConsentStore consents) : PageModel
+    ConsentStore consents, BankLink.Data.Registrations.RegistrationStore registrations) : PageModel
 {
     /// <summary>DOMAIN.md: a permission expires after a set period, by default 90 days.</summary>
     public static readonly TimeSpan PermissionLifetime = TimeSpan.FromDays(90);
@@ -51,11 +51,15 @@ public sealed partial class ConsentModel(
 
     public IReadOnlyList<string> Recipients { get; private set; } = [];
 
-    public IReadOnlyList<CoreAccount> Accounts { get; private set; } = [];
+    /// <summary>Every account of the customer, with whether it is in their registration for linking.</summary>
+    public IReadOnlyList<BankLink.Data.Registrations.AccountChoice> Choices { get; private set; } = [];
 
     public DateTimeOffset ExpiresOn { get; private set; }
 
     public string? Error { get; private set; }
+
+    /// <summary>A permission never outlives the registration it rests on.</summary>
+    public DateTimeOffset RegistrationExpiresAt { get; private set; }
 
     /// <summary>For merge and replace: the grant this consent updates; null for create.</summary>
     public Grant? ExistingGrant { get; private set; }
@@ -89,7 +93,7 @@ public sealed partial class ConsentModel(
 
         // Re-check every ticked account against what the core says now: linkable, and the customer's own.
         // A merge may tick nothing new (to add a function or renew the link) while the grant keeps a linkable account.
-        var linkable = Accounts.Where(a => a.IsLinkable).ToDictionary(a => a.Id.ToString(), a => a.Id, StringComparer.Ordinal);
+        var linkable = Choices.Where(a => a.CanLink).ToDictionary(a => a.Account.Id.ToString(), a => a.Account.Id, StringComparer.Ordinal);
         var keepsAnAccount = IsMerge && ExistingGrant!.AccountIds.Any(linkable.ContainsValue);
         if (!deny && ((Ticked.Count == 0 && !keepsAnAccount) || !Ticked.All(linkable.ContainsKey)))
         {
@@ -189,8 +193,17 @@ public sealed partial class ConsentModel(
         // After a merge the grant allows what it did plus what this request asks; its end is never brought forward.
         var expires = clock.GetUtcNow() + PermissionLifetime;
         Functions = DescribeFunctions(IsMerge ? ExistingGrant!.Scope + " " + pending.Scope : pending.Scope);
-        Accounts = await core.GetAccountsAsync(session.Value.CustomerNumber, HttpContext.RequestAborted);
+        // DOMAIN.md "Two consents": without a valid registration for linking, the customer registers first and comes back.
+        var registered = await registrations.GetAccountsAsync(session.Value.CustomerId, HttpContext.RequestAborted);
+        if (registered.Registration is null)
+        {
+            return (pending, session, LocalRedirect("/registration?returnUrl=" + Uri.EscapeDataString(AuthorizationRequests.ConsentPath(ClientId!, RequestUri!))));
+        }
+
+        Choices = registered.Accounts;
+        RegistrationExpiresAt = registered.Registration.ExpiresAt;
         ExpiresOn = IsMerge && ExistingGrant!.ExpiresAt > expires ? ExistingGrant.ExpiresAt : expires;
+        ExpiresOn = ExpiresOn < RegistrationExpiresAt ? ExpiresOn : RegistrationExpiresAt;
         return (pending, session, null);
     }
 
