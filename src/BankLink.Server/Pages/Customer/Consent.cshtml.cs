@@ -47,6 +47,9 @@ public sealed partial class ConsentModel(
 
     public string ClientName { get; private set; } = "";
 
+    /// <summary>What the provider is, in its own words as registered with the bank.</summary>
+    public string ProviderDescription { get; private set; } = "";
+
     public IReadOnlyList<string> Functions { get; private set; } = [];
 
     public IReadOnlyList<string> Recipients { get; private set; } = [];
@@ -173,7 +176,7 @@ public sealed partial class ConsentModel(
 
         PageHeaders.Apply(Response, new Uri(pending.RedirectUri).GetLeftPart(UriPartial.Authority));
         await using (var command = dataSource.CreateCommand("""
-            SELECT CASE WHEN $2 THEN p.name ELSE p.name_ja END,
+            SELECT CASE WHEN $2 THEN p.name ELSE p.name_ja END, CASE WHEN $2 THEN p.description ELSE p.description_ja END,
                    coalesce(string_agg(CASE WHEN $2 THEN r.name || ' (' || r.purpose || ')' ELSE r.name_ja || '（' || r.purpose_ja || '）' END, '||'), '')
             FROM providers p LEFT JOIN chained_recipients r ON r.provider_id = p.id WHERE p.id = $1 GROUP BY p.id
             """))
@@ -184,7 +187,8 @@ public sealed partial class ConsentModel(
             if (await reader.ReadAsync(HttpContext.RequestAborted))
             {
                 ProviderName = reader.GetString(0);
-                Recipients = reader.GetString(1).Split("||", StringSplitOptions.RemoveEmptyEntries);
+                ProviderDescription = reader.GetString(1);
+                Recipients = reader.GetString(2).Split("||", StringSplitOptions.RemoveEmptyEntries);
             }
         }
 
