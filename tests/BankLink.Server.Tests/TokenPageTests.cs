@@ -43,6 +43,27 @@ public sealed partial class TokenPageTests : IAsyncLifetime
             [.. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)),
              new("__RequestVerificationToken", await ProviderClient.AntiforgeryTokenAsync(page)), new("accept", "accept")]));
 
+    /// <summary>The page, then its start button: the enrolment and its seed come only in answer to that POST.</summary>
+    private static async Task<HttpResponseMessage> BeginAsync(HttpClient browser)
+    {
+        var intro = await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative));
+        return await browser.PostAsync(new Uri("/tokens/software?handler=Begin", UriKind.Relative), new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", await ProviderClient.AntiforgeryTokenAsync(intro)), new("start", "start")]));
+    }
+
+    [Fact]
+    public async Task SoftwareEnrolment_OpeningThePage_StartsNothingUntilTheButton()
+    {
+        var browser = await LogInAsync(Demo("ito06"));
+
+        var html = await (await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative))).Content.ReadAsStringAsync();
+
+        // A link from anywhere can open the page, so opening it must not start or replace an enrolment.
+        Assert.Contains("action=\"/tokens/software?handler=Begin\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM otp_devices WHERE status = 'pending'"));
+    }
+
     private static string CodeNow(string base32, int stepsAhead = 0) =>
         Totp.Compute(Base32.Decode(base32), Totp.TimeStepAt(DateTimeOffset.UtcNow) + stepsAhead);
 
@@ -56,7 +77,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
         var tanaka = Demo("tanaka01");
         var browser = await LogInAsync(tanaka);
 
-        var page = await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative));
+        var page = await BeginAsync(browser);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var (serial, key) = ReadEnrolment(html);
@@ -91,7 +112,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
     {
         var browser = await LogInAsync(Demo("ito06"));
 
-        var html = await (await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative))).Content.ReadAsStringAsync();
+        var html = await (await BeginAsync(browser)).Content.ReadAsStringAsync();
 
         var svg = Regex.Match(html, "<svg.*?</svg>", RegexOptions.Singleline).Value;
         Assert.NotEmpty(svg);
@@ -106,7 +127,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
     {
         var suzuki = Demo("suzuki02");
         var browser = await LogInAsync(suzuki);
-        var page = await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative));
+        var page = await BeginAsync(browser);
         var (serial, key) = ReadEnrolment(await page.Content.ReadAsStringAsync());
 
         var wrong = await PostAsync(browser, "/tokens/software", page, ("serial", serial), ("otp", CodeNow(key)), ("pin", "0000"));
@@ -134,7 +155,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
     {
         var watanabe = Demo("watanabe05");
         var browser = await LogInAsync(watanabe);
-        var page = await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative));
+        var page = await BeginAsync(browser);
         var (serial, key) = ReadEnrolment(await page.Content.ReadAsStringAsync());
         await _database.ExecuteAsync("UPDATE customers SET consecutive_failures = 3 WHERE login_id = $1", watanabe.LoginId);
 
@@ -156,7 +177,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
     {
         var takahashi = Demo("takahashi04");
         var browser = await LogInAsync(takahashi);
-        var page = await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative));
+        var page = await BeginAsync(browser);
         var (serial, key) = ReadEnrolment(await page.Content.ReadAsStringAsync());
         await _database.ExecuteAsync("UPDATE otp_devices SET pending_expires_at = now() - interval '1 second' WHERE serial_number = $1", serial);
 
@@ -164,7 +185,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
         var html = await late.Content.ReadAsStringAsync();
 
         Assert.Contains("登録の期限（10分）を過ぎました。", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/tokens/software\"", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/tokens/software?handler=Begin\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("name=\"otp\"", html, StringComparison.Ordinal);
         Assert.Equal(0, await FailuresAsync(takahashi));
     }
@@ -217,7 +238,7 @@ public sealed partial class TokenPageTests : IAsyncLifetime
     {
         var ito = Demo("ito06");
         var browser = await LogInAsync(ito);
-        var page = await browser.GetAsync(new Uri("/tokens/software", UriKind.Relative));
+        var page = await BeginAsync(browser);
         var (serial, key) = ReadEnrolment(await page.Content.ReadAsStringAsync());
 
         foreach (var path in new[] { "/tokens/software", "/tokens/hardware" })

@@ -65,7 +65,7 @@ public sealed class LinkJourneyTests(Chromium chromium) : IAsyncLifetime
         await Chromium.ScreenshotAsync(page, journey, "4-consent");
         await page.GetByRole(AriaRole.Button, new() { Name = "許可する" }).ClickAsync();
 
-        var tokens = await ExchangeAsync(await callback.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var tokens = await ExchangeAsync(await BackAtProviderAsync(page, callback));
         var accessToken = tokens.GetProperty("access_token").GetString()!;
         Assert.Equal(2, await _database.ScalarAsync<long>("SELECT count(*) FROM grant_accounts"));
         Assert.Equal(HttpStatusCode.OK, (await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", accessToken)).StatusCode);
@@ -103,7 +103,7 @@ public sealed class LinkJourneyTests(Chromium chromium) : IAsyncLifetime
         await Chromium.ScreenshotAsync(page, journey, "3-consent");
         await page.GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
 
-        var query = System.Web.HttpUtility.ParseQueryString((await callback.Task.WaitAsync(TimeSpan.FromSeconds(10))).Query);
+        var query = System.Web.HttpUtility.ParseQueryString((await BackAtProviderAsync(page, callback)).Query);
         Assert.Equal("access_denied", query["error"]);
         Assert.Equal("af0ifjsldkj", query["state"]);
         Assert.Equal(ProviderClient.Issuer, query["iss"]);
@@ -121,7 +121,7 @@ public sealed class LinkJourneyTests(Chromium chromium) : IAsyncLifetime
         await LogInAsync(page, journey);
         await page.Locator("input[name=account]:not([disabled])").Nth(0).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "許可する" }).ClickAsync();
-        var grantId = (await ExchangeAsync(await callback.Task.WaitAsync(TimeSpan.FromSeconds(10)))).GetProperty("grant_id").GetString()!;
+        var grantId = (await ExchangeAsync(await BackAtProviderAsync(page, callback))).GetProperty("grant_id").GetString()!;
 
         var again = await CatchCallbackAsync(customer, replace: true);
         await page.GotoAsync(await AuthorizationUrlAsync([new("grant_management_action", "merge"), new("grant_id", grantId)]));
@@ -132,7 +132,7 @@ public sealed class LinkJourneyTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("input[name=account]:not([disabled])").Nth(0).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "許可する" }).ClickAsync();
 
-        var merged = await ExchangeAsync(await again.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var merged = await ExchangeAsync(await BackAtProviderAsync(page, again));
         Assert.Equal(grantId, merged.GetProperty("grant_id").GetString());
         Assert.Equal(2, await _database.ScalarAsync<long>("SELECT count(*) FROM grant_accounts"));
     }
@@ -155,7 +155,7 @@ public sealed class LinkJourneyTests(Chromium chromium) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "同意して登録する" }).ClickAsync();
         await page.Locator("input[name=account]:not([disabled])").Nth(0).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "許可する" }).ClickAsync();
-        var tokens = await ExchangeAsync(await callback.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var tokens = await ExchangeAsync(await BackAtProviderAsync(page, callback));
 
         // The permission's time runs out: the provider's refresh is refused, and a new authorization asks the customer again.
         await _database.ExecuteAsync("UPDATE grants SET created_at = now() - interval '91 days', expires_at = now() - interval '1 minute'");
@@ -181,6 +181,14 @@ public sealed class LinkJourneyTests(Chromium chromium) : IAsyncLifetime
         await Chromium.ScreenshotAsync(page, journey, "2-one-time-password");
         await page.GetByLabel(english ? "One-time password (6 digits)" : "ワンタイムパスワード（6桁）").FillAsync(CustomerBrowser.CurrentCode("tanaka01"));
         await page.GetByRole(AriaRole.Button, new() { Name = english ? "Log in" : "ログイン" }).ClickAsync();
+    }
+
+    /// <summary>The redirect the provider received, once the browser has finished arriving there (so the next navigation does not race it).</summary>
+    private static async Task<Uri> BackAtProviderAsync(IPage page, TaskCompletionSource<Uri> callback)
+    {
+        var uri = await callback.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await page.WaitForURLAsync(ProviderClient.RedirectUri + "**");
+        return uri;
     }
 
     private static async Task CheckAllAsync(ILocator boxes)

@@ -53,6 +53,7 @@ public sealed class TokenJourneyTests(Chromium chromium) : IAsyncLifetime
 
         Assert.Equal("/tokens/software", new Uri(page.Url).AbsolutePath);
         Assert.Equal("ソフトウェアトークンの登録", await page.Locator("h1").InnerTextAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "登録を開始する" }).ClickAsync();
         await Chromium.ScreenshotAsync(page, journey, "3-enrol");
         Assert.Equal(1, await page.Locator(".qr svg").CountAsync());
         var serial = await page.Locator("#serial-number").InnerTextAsync();

@@ -9,9 +9,11 @@ using Microsoft.Extensions.Localization;
 namespace BankLink.Server.Pages.Customer;
 
 /// <summary>
-/// Enrols an authenticator app as a software token for the logged-in customer. The GET starts the enrolment
-/// and is the only response that ever carries the seed (as a QR code drawn here and as the key to type), with
-/// the serial number the token will have; the POST confirms it with a current code and the confirmation PIN.
+/// Enrols an authenticator app as a software token for the logged-in customer. The GET only explains; the
+/// customer starts the enrolment with a button (a POST, so no link from elsewhere can start or replace one),
+/// and that answer is the only one that ever carries the seed (as a QR code drawn here and as the key to
+/// type), with the serial number the token will have; the next POST confirms it with a current code and the
+/// confirmation PIN.
 /// A refused POST never starts a new enrolment and never shows the seed again: the customer retries the same
 /// serial (their app already holds the seed) or starts over.
 /// </summary>
@@ -29,7 +31,7 @@ public sealed class TokenSoftwareModel(
     [BindProperty(Name = "pin")]
     public string? Pin { get; set; }
 
-    /// <summary>The enrolment this GET started; null on every POST.</summary>
+    /// <summary>The enrolment the start button began; null otherwise.</summary>
     public SoftwareEnrolment? Enrolment { get; private set; }
 
     /// <summary>QRCoder's SVG of the otpauth URI: generated here from the seed, never from anything the browser sent.</summary>
@@ -44,7 +46,18 @@ public sealed class TokenSoftwareModel(
 
     public string? Warning { get; private set; }
 
+    /// <summary>Neither an enrolment nor a pending one to retry: the page offers the start button.</summary>
+    public bool OffersStart => Enrolment is null && PendingSerial is null;
+
+    /// <summary>Nothing starts yet: the page explains and offers the start button.</summary>
     public async Task<IActionResult> OnGetAsync()
+    {
+        PageHeaders.Apply(Response);
+        return await CustomerSession.CurrentAsync(HttpContext) is null ? TokenPages.ToLogin(PagePath) : Page();
+    }
+
+    /// <summary>Starts an enrolment (replacing any still pending) and shows its seed, this once.</summary>
+    public async Task<IActionResult> OnPostBeginAsync()
     {
         PageHeaders.Apply(Response);
         if (await CustomerSession.CurrentAsync(HttpContext) is not { } session)
