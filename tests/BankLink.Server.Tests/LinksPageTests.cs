@@ -131,6 +131,18 @@ public sealed class LinksPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Session_CustomerStoppedMeanwhile_NothingWorksAnyMore()
+    {
+        var browser = await CustomerAsync();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/links", UriKind.Relative))).StatusCode);
+
+        await _database.ExecuteAsync("UPDATE customers SET status = 'stopped', stopped_at = now() WHERE login_id = 'tanaka01'");
+
+        var response = await browser.GetAsync(new Uri("/links", UriKind.Relative));
+        Assert.Equal("/login?returnUrl=%2Flinks", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task Links_NotLoggedIn_SentToLogin()
     {
         var response = await _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync(new Uri("/links", UriKind.Relative));
