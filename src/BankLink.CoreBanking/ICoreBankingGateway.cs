@@ -78,6 +78,12 @@ public sealed record CoreAccount(
 /// </summary>
 public sealed record CoreBalance(Guid AccountId, AccountKind Kind, long Balance, long? CreditLimit, DateTimeOffset AsOf)
 {
+    /// <summary>
+    /// The account's state read with the balance, when the core reports it in the same answer; null when it
+    /// does not, and a caller that must refuse closed or frozen accounts then asks <see cref="ICoreBankingGateway.GetAccountAsync"/>.
+    /// </summary>
+    public AccountStatus? Status { get; init; }
+
     /// <summary>Card loans: what the customer may still borrow.</summary>
     public long? AvailableToBorrow => CreditLimit - Balance;
 }

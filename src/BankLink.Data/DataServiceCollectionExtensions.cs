@@ -31,11 +31,14 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Audit.AuditVerifier>();
+        services.AddSingleton<Audit.DataReadAudit>();
+        services.AddSingleton<Resource.ResourceGrants>();
         services.AddOptions<Registrations.RegistrationOptions>()
             .Validate(options => options.Lifetime > TimeSpan.Zero, "BankLink:Registration:Lifetime must be positive.")
             .ValidateOnStart();
         services.AddSingleton<Registrations.RegistrationStore>();
         services.AddSingleton<Links.LinkStore>();
+        services.AddSingleton<Links.AccountStateChanges>();
         services.AddSingleton<Stores.ConsentStore>();
         services.AddSingleton<Stores.OnboardingTokenStore>();
         services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();

@@ -1,16 +1,16 @@
 using BankLink.CoreBanking;
-using BankLink.CoreBanking.DemoLedger;
 using BankLink.Data.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BankLink.DemoBank;
 
-/// <summary>Registers the demo ledger as the core banking system, and the sandbox seeders.</summary>
+/// <summary>Registers the core banking side (the demo ledger by default), and the sandbox seeders.</summary>
 public static class DemoBankServiceCollectionExtensions
 {
     public static IServiceCollection AddDemoBank(this IServiceCollection services)
     {
-        services.AddSingleton<ICoreBankingGateway, DemoLedgerGateway>();
+        // The demo ledger is the default core (BankLink:CoreBanking:Mode Demo), behind the same Polly pipeline as a real one.
+        services.AddCoreBanking();
         services.AddSingleton<OtpSeedProtector>();
         services.AddSingleton<DemoBankSeeder>();
         services.AddSingleton<BulkSeeder>();

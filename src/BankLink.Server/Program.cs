@@ -7,6 +7,7 @@ using BankLink.Server.Health;
 using BankLink.Server.Hosting;
 using BankLink.Server.Hosting.Protocol;
 using BankLink.Server.Pages.Customer;
+using BankLink.Server.Resource;
 
 // The one BankLink binary. No command runs the server; commands run operator tasks (README "Commands").
 return await BankLinkCommands.InvokeAsync(args, RunServerAsync);
@@ -19,7 +20,9 @@ static async Task<int> RunServerAsync(string[] args)
     builder.AddBankLinkHttpDefaults();
     builder.Services.AddBankLinkHealthChecks();
     builder.Services.AddDemoBank();
+    builder.AddBankLinkCoreBanking();
     builder.AddBankLinkProtocol();
+    builder.AddBankLinkResourceApi();
     builder.Services.AddCustomerSession();
     builder.Services.AddCustomerPages();
     builder.Services.AddCustomerLocalization();
@@ -33,6 +36,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.UseAuthentication();
     app.MapBankLinkHealth();
     app.MapServiceIndexApi();
+    app.MapStatusApi();
     app.MapDiscoveryApi();
     app.MapRegistrationApi();
     app.MapPushedAuthorizationApi();
@@ -40,6 +44,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapAuthorizationApi();
     app.MapUserInfoApi();
     app.MapGrantManagementApi();
+    app.MapResourceApi();
     app.MapLanguageSwitch();
     app.MapRazorPages();
     app.LogListeningAddresses();

@@ -89,7 +89,7 @@ public sealed class DemoLedgerGateway(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<CoreBalance?> GetBalanceAsync(Guid accountId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT kind, balance, credit_limit, balance_as_of FROM ledger.accounts WHERE id = $1");
+            "SELECT kind, balance, credit_limit, balance_as_of, status FROM ledger.accounts WHERE id = $1");
         command.Parameters.AddWithValue(accountId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -98,6 +98,9 @@ public sealed class DemoLedgerGateway(NpgsqlDataSource dataSource, TimeProvider 
         }
 
         return new CoreBalance(accountId, LedgerNames.ParseKind(reader.GetString(0)), reader.GetInt64(1),
-            reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3));
+            reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3))
+        {
+            Status = LedgerNames.ParseStatus(reader.GetString(4)),
+        };
     }
 }

@@ -48,8 +48,14 @@ public static class AuditEventTypes
     public const string LinkRevoked = "link_revoked";
     public const string LinkAccountRemoved = "link_account_removed";
 
-    /// <summary>A link that lost its last account (removed by the customer, or left out of a new registration).</summary>
+    /// <summary>A link that lost its last account (removed by the customer, left out of a new registration, or closed or stopped in the core).</summary>
     public const string LinkEnded = "link_ended";
+
+    /// <summary>The core reports a linked account closed (解約): it leaves every link naming it.</summary>
+    public const string AccountClosed = "account_closed";
+
+    /// <summary>The core reports a linked account stopped (凍結): it leaves every link naming it.</summary>
+    public const string AccountStopped = "account_stopped";
 }
 
 /// <summary>One row of a customer's history as "my links" shows it.</summary>

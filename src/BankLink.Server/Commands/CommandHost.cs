@@ -29,6 +29,7 @@ internal sealed class CommandHost : IAsyncDisposable
         var logging = builder.AddBankLinkLogging();
         var embedded = await builder.AddBankLinkDatabaseAsync(logging, registerStartup: false);
         builder.Services.AddDemoBank();
+        builder.AddBankLinkCoreBanking();
         return new CommandHost(builder.Build(), embedded);
     }
 
