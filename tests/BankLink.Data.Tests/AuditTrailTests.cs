@@ -214,4 +214,19 @@ public sealed class AuditTrailTests : ServicesOverDatabase<SchemaDatabase>
         Assert.Equal(AuditTrail.ChainOf(id), AuditTrail.ChainOf(id));
         Assert.All(Enumerable.Range(0, 200).Select(_ => AuditTrail.ChainOf(Guid.NewGuid())), c => Assert.InRange(c, 0, AuditTrail.ChainCount - 1));
     }
+
+    [Fact]
+    public async Task DataReads_ManyConcurrentGroupCommitted_EveryEventWrittenAndEveryChainIntact()
+    {
+        var audit = Services.GetRequiredService<DataReadAudit>();
+        var customers = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
+
+        // 200 reads at once, over five customers: they are committed in batches, each batch locking each chain once.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => audit.RecordAsync(
+            [Event(customers[i % 5], "data_read") with { Detail = new JsonObject { ["i"] = i } }], CancellationToken.None))));
+
+        Assert.Equal(200, await Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE event_type = 'data_read'"));
+        Assert.True((await Verifier.VerifyAsync(CancellationToken.None)).IsIntact);
+        Assert.Equal(200, await Database.ScalarAsync<long>("SELECT count(DISTINCT detail) FROM audit_events WHERE event_type = 'data_read'"));
+    }
 }

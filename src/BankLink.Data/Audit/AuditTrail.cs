@@ -156,6 +156,88 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Appends many events in <paramref name="transaction"/>: per chain (in ascending order, so two batches never wait
+    /// on each other's heads) the head is locked once, the events are hashed one after the other in the order given,
+    /// and written with one INSERT that also moves the head. The same chains and hashes as one AppendAsync per event.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+        Justification = "An injected service, so writers depend on the trail rather than on a static helper.")]
+    public async Task AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        foreach (var auditEvent in auditEvents)
+        {
+            Validate(auditEvent);
+        }
+
+        foreach (var chainEvents in auditEvents.GroupBy(ChainOf).OrderBy(g => g.Key))
+        {
+            var events = chainEvents.ToList();
+            long seq;
+            byte[] previous;
+            long[] ids;
+            await using (var head = new NpgsqlCommand("""
+                SELECT last_seq, last_hash, ARRAY(SELECT nextval('audit_events_id_seq') FROM generate_series(1, $2))
+                FROM audit_chains WHERE chain = $1 FOR UPDATE
+                """, connection, transaction))
+            {
+                head.Parameters.AddWithValue(chainEvents.Key);
+                head.Parameters.AddWithValue(events.Count);
+                await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException($"Audit chain {chainEvents.Key} has no head row: is migration 0011 applied?");
+                }
+
+                seq = reader.GetInt64(0);
+                previous = reader.GetFieldValue<byte[]>(1);
+                ids = reader.GetFieldValue<long[]>(2);
+            }
+
+            var rows = new List<(AuditRow Row, byte[] Hash)>(events.Count);
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                seq++;
+                var row = new AuditRow(ids[i], chainEvents.Key, seq, e.EventType, AuditCanonical.FromMicroseconds(AuditCanonical.ToMicroseconds(e.OccurredAt)),
+                    e.ActorKind, e.ActorId, e.CustomerId, e.ProviderId, e.ClientId, e.GrantId, e.AccountId, e.Detail?.ToJsonString(), previous);
+                previous = AuditCanonical.Hash(row);
+                rows.Add((row, previous));
+            }
+
+            await using var insert = new NpgsqlCommand("""
+                WITH appended AS (
+                    INSERT INTO audit_events (id, chain, seq, event_type, occurred_at, actor_kind, actor_id, customer_id, provider_id, client_id,
+                                              grant_id, account_id, detail, previous_hash, hash)
+                    SELECT id, $2, seq, event_type, occurred_at, actor_kind, actor_id, customer_id, provider_id, client_id, grant_id, account_id, detail, previous_hash, hash
+                    FROM unnest($1::bigint[], $3::bigint[], $4::varchar[], $5::timestamptz[], $6::varchar[], $7::varchar[], $8::uuid[], $9::uuid[],
+                                $10::varchar[], $11::uuid[], $12::uuid[], $13::text[], $14::bytea[], $15::bytea[])
+                         AS t(id, seq, event_type, occurred_at, actor_kind, actor_id, customer_id, provider_id, client_id, grant_id, account_id, detail, previous_hash, hash))
+                UPDATE audit_chains SET last_seq = $16, last_hash = $17 WHERE chain = $2
+                """, connection, transaction);
+            insert.Parameters.AddWithValue(rows.Select(r => r.Row.Id).ToArray());
+            insert.Parameters.AddWithValue(chainEvents.Key);
+            insert.Parameters.AddWithValue(rows.Select(r => r.Row.Seq).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Row.EventType).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Row.OccurredAt).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Row.ActorKind).ToArray());
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.ActorId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.CustomerId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.ProviderId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.ClientId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.GrantId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.AccountId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Row.Detail).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            insert.Parameters.AddWithValue(rows.Select(r => r.Row.PreviousHash).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Hash).ToArray());
+            insert.Parameters.AddWithValue(seq);
+            insert.Parameters.AddWithValue(previous);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// A customer's security-relevant history (everything about them but per-read data events), newest first:
     /// up to <paramref name="limit"/> events older than <paramref name="before"/> (an id from <see cref="AuditPage.NextBefore"/>).
     /// </summary>

@@ -1,29 +1,44 @@
+using BankLink.Data.Batching;
 using Npgsql;
 
 namespace BankLink.Data.Audit;
 
 /// <summary>
 /// Records the resource API's reads (issue 5: which provider read what of which account, when, under which
-/// grant) in their own short transaction: nothing else is written with a read, so the chain head is locked
-/// only for the append itself. All events of one call share the customer, hence one chain and one lock.
+/// grant). A read is answered only after its events are committed, so no data leaves without its record; the
+/// reads of concurrent requests are committed together (<see cref="GroupCommit{TItem,TResult}"/>), so the chain
+/// heads are locked and the log flushed once per batch rather than once per read.
 /// </summary>
-public sealed class DataReadAudit(NpgsqlDataSource dataSource, AuditTrail trail)
+public sealed class DataReadAudit : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly AuditTrail _trail;
+    private readonly GroupCommit<IReadOnlyList<AuditEvent>, bool> _groupCommit;
+
+    public DataReadAudit(NpgsqlDataSource dataSource, AuditTrail trail)
+    {
+        _dataSource = dataSource;
+        _trail = trail;
+        _groupCommit = new(WriteBatchAsync);
+    }
+
     public async Task RecordAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        if (events.Count > 0)
         {
-            return;
+            await _groupCommit.SubmitAsync(events, cancellationToken);
         }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var auditEvent in events)
-        {
-            await trail.AppendAsync(connection, transaction, auditEvent, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
+
+    private async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<IReadOnlyList<AuditEvent>> reads, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await _trail.AppendManyAsync(connection, transaction, [.. reads.SelectMany(r => r)], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [.. reads.Select(_ => true)];
+    }
+
+    public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 }

@@ -43,7 +43,7 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
             """
             SELECT t.id, t.kind, t.client_id, t.grant_id, t.subject, t.scope, t.jkt, t.status, t.created_at, t.expires_at, t.payload::text,
                    g.id IS NULL OR (g.status = 'active' AND g.expires_at > now()),
-                   g.provider_id, g.customer_id, g.scope, g.expires_at
+                   g.provider_id, g.customer_id, g.scope, g.expires_at, g.last_used_at
             FROM tokens t LEFT JOIN grants g ON g.id = t.grant_id
             WHERE t.token_hash = $1
             """);
@@ -69,7 +69,10 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
             Payload = reader.IsDBNull(10) ? null : System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(10))!.AsObject(),
             GrantActive = reader.GetBoolean(11),
             Grant = reader.IsDBNull(12) ? null
-                : new GrantSummary(reader.GetGuid(12), reader.GetGuid(13), reader.GetString(14), reader.GetFieldValue<DateTimeOffset>(15)),
+                : new GrantSummary(reader.GetGuid(12), reader.GetGuid(13), reader.GetString(14), reader.GetFieldValue<DateTimeOffset>(15))
+                {
+                    LastUsedAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
+                },
         };
     }
 

@@ -51,14 +51,19 @@ public sealed class AccessTokenValidator(ITokenStore tokens, IGrantStore grants,
         }
 
         // Accepted: the customer's "my links" shows when the provider last used the link. Every resource accepts
-        // tokens here, so none can forget it; the write is one conditional UPDATE, at most once a minute per grant.
-        if (token.GrantId is { } grantId)
+        // tokens here, so none can forget it; the write is one conditional UPDATE, at most once a minute per grant,
+        // and not even attempted while the time read with the token is under a minute old.
+        var now = clock.GetUtcNow();
+        if (token.GrantId is { } grantId && (token.Grant?.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution))
         {
-            await grants.TouchLastUsedAsync(grantId, clock.GetUtcNow(), cancellationToken);
+            await grants.TouchLastUsedAsync(grantId, now, cancellationToken);
         }
 
         return new(token, null, null);
     }
+
+    /// <summary>How precisely "last used" is kept: a minute is what "my links" shows.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>The DPoP algorithms a challenge advertises (RFC 9449 §7.1 algs).</summary>
     public static string Algorithms => string.Join(' ', JwsAlgorithms.Fapi2.Select(JwsAlgorithms.GetName).Order(StringComparer.Ordinal));

@@ -45,7 +45,11 @@ public sealed record StoredToken(
 }
 
 /// <summary>What issuing a token needs to know of its grant: who, which provider, what it allows now, until when.</summary>
-public sealed record GrantSummary(Guid ProviderId, Guid CustomerId, string Scope, DateTimeOffset ExpiresAt);
+public sealed record GrantSummary(Guid ProviderId, Guid CustomerId, string Scope, DateTimeOffset ExpiresAt)
+{
+    /// <summary>When a provider last used the grant ("my links"), as written at most once a minute.</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+}
 
 /// <summary>What rotating a refresh token did.</summary>
 public enum RotationOutcome
