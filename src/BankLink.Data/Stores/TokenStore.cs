@@ -43,8 +43,13 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
             """
             SELECT t.id, t.kind, t.client_id, t.grant_id, t.subject, t.scope, t.jkt, t.status, t.created_at, t.expires_at, t.payload::text,
                    g.id IS NULL OR (g.status = 'active' AND g.expires_at > now()),
-                   g.provider_id, g.customer_id, g.scope, g.expires_at, g.last_used_at
+                   g.provider_id, g.customer_id, g.scope, g.expires_at, g.last_used_at,
+                   c.customer_number, coalesce(p.status = 'active' AND cl.status = 'active', false),
+                   ARRAY(SELECT a.account_id FROM grant_accounts a WHERE a.grant_id = g.id ORDER BY a.account_id)
             FROM tokens t LEFT JOIN grants g ON g.id = t.grant_id
+            LEFT JOIN customers c ON c.id = g.customer_id
+            LEFT JOIN providers p ON p.id = g.provider_id
+            LEFT JOIN clients cl ON cl.client_id = g.client_id
             WHERE t.token_hash = $1
             """);
         command.Parameters.AddWithValue(tokenHash);
@@ -72,6 +77,9 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
                 : new GrantSummary(reader.GetGuid(12), reader.GetGuid(13), reader.GetString(14), reader.GetFieldValue<DateTimeOffset>(15))
                 {
                     LastUsedAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
+                    CustomerNumber = reader.IsDBNull(17) ? null : reader.GetString(17),
+                    ProviderAndClientActive = reader.GetBoolean(18),
+                    AccountIds = reader.GetFieldValue<Guid[]>(19),
                 },
         };
     }

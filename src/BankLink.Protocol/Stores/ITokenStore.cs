@@ -49,6 +49,15 @@ public sealed record GrantSummary(Guid ProviderId, Guid CustomerId, string Scope
 {
     /// <summary>When a provider last used the grant ("my links"), as written at most once a minute.</summary>
     public DateTimeOffset? LastUsedAt { get; init; }
+
+    /// <summary>The customer's number at the core (what a resource reads accounts by).</summary>
+    public string? CustomerNumber { get; init; }
+
+    /// <summary>The grant's provider and client both still stand (neither suspended nor deleted).</summary>
+    public bool ProviderAndClientActive { get; init; }
+
+    /// <summary>The accounts the grant names now.</summary>
+    public IReadOnlyList<Guid> AccountIds { get; init; } = [];
 }
 
 /// <summary>What rotating a refresh token did.</summary>

@@ -50,7 +50,11 @@ public sealed partial class ResourceAccess(
         }
 
         // 4. The grant as it stands: a suspended provider or a deleted client ends the link (DOMAIN.md "How links end").
-        var grant = await grants.FindAsync(grantId, clock.GetUtcNow(), cancellationToken);
+        //    It was read with the token, in the same query (its accounts, customer, provider and client as they are now).
+        var grant = token.Grant is { CustomerNumber: { } customerNumber } summary
+            ? new ResourceGrant(grantId, summary.CustomerId, customerNumber, summary.ProviderId, token.ClientId,
+                token.GrantActive && summary.ProviderAndClientActive && clock.GetUtcNow() < summary.ExpiresAt, summary.AccountIds)
+            : await grants.FindAsync(grantId, clock.GetUtcNow(), cancellationToken);
         if (grant is null || !grant.IsUsable)
         {
             return (null, ResourceResults.Refuse(http, ErrorCatalogue.AccessTokenRevoked, $"grant {grantId} or its provider or client no longer stands", logger));
