@@ -199,6 +199,22 @@ public sealed class AuthorizationFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authorize_PromptConsentWithALinkAlreadyThere_TheConsentPageIsShown()
+    {
+        await LogInAsync("/");
+        var first = await PushAsync();
+        var consent = await _browser.GetAsync(new Uri(AuthorizePath(first), UriKind.Relative));
+        var approve = await CustomerBrowser.PostFormAsync(_browser, consent.Headers.Location!.OriginalString,
+            [new("client_id", _provider.ClientId), new("request_uri", first), new("account", (await TanakaAccountsAsync()).First(a => a.IsLinkable).Id.ToString()), new("approve", "approve")]);
+        Assert.Contains("code=", approve.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        var again = await _browser.GetAsync(new Uri(AuthorizePath(await PushAsync(p => p.Add(new("prompt", "consent")))), UriKind.Relative));
+
+        Assert.StartsWith("/consent?", again.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _browser.GetAsync(again.Headers.Location)).StatusCode);
+    }
+
+    [Fact]
     public async Task Authorize_PromptLogin_AsksAgainEvenWithASession()
     {
         await LogInAsync("/");
