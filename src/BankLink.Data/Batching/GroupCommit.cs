@@ -10,26 +10,30 @@ namespace BankLink.Data.Batching;
 /// an audit chain's head is taken once per batch instead of once per request.
 /// </summary>
 /// <remarks>
-/// One writer loop drains the queue: it takes whatever is waiting (up to <see cref="MaxBatch"/>), writes it, and
-/// answers every submitter with its own result, or with the batch's failure. Under light load a batch is one
-/// item and costs what a direct write costs; under heavy load batches grow by themselves.
+/// <see cref="Writers"/> writer loops drain the queue: each takes whatever is waiting (up to <see cref="MaxBatch"/>),
+/// writes it, and answers every submitter with its own result, or with the batch's failure. More than one writer,
+/// so a request arriving while a batch is being committed starts its own at once instead of queueing behind it
+/// (PostgreSQL then flushes the concurrent commits together). Under light load a batch is one item and costs
+/// what a direct write costs; under heavy load batches grow by themselves.
 /// </remarks>
 public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 {
     public const int MaxBatch = 256;
 
+    public const int Writers = 4;
+
     private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _queue =
-        Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>)>(new UnboundedChannelOptions { SingleReader = true });
+        Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>)>();
 
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _write;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _writer;
+    private readonly Task _writers;
 
     /// <param name="write">Writes a batch and returns one result per item, in order; it must write all or nothing.</param>
     public GroupCommit(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write)
     {
         _write = write;
-        _writer = Task.Run(WriteLoopAsync);
+        _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
     }
 
     /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
@@ -107,7 +111,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
         await _stopping.CancelAsync();
         try
         {
-            await _writer;
+            await _writers;
         }
         catch (OperationCanceledException)
         {
