@@ -19,7 +19,9 @@ public sealed class DataReadAudit : IAsyncDisposable
     {
         _dataSource = dataSource;
         _trail = trail;
-        _groupCommit = new(WriteBatchAsync);
+        // One writer: every batch locks the heads of its chains, so a second batch of the same customers would
+        // only wait for the first; one batch at a time, growing with the load, commits the most per head lock.
+        _groupCommit = new(WriteBatchAsync, writers: 1);
     }
 
     public async Task RecordAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)

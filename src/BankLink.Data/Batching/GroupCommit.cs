@@ -10,7 +10,7 @@ namespace BankLink.Data.Batching;
 /// an audit chain's head is taken once per batch instead of once per request.
 /// </summary>
 /// <remarks>
-/// <see cref="Writers"/> writer loops drain the queue: each takes whatever is waiting (up to <see cref="MaxBatch"/>),
+/// Several writer loops drain the queue: each takes whatever is waiting (up to <see cref="MaxBatch"/>),
 /// writes it, and answers every submitter with its own result, or with the batch's failure. More than one writer,
 /// so a request arriving while a batch is being committed starts its own at once instead of queueing behind it
 /// (PostgreSQL then flushes the concurrent commits together). Under light load a batch is one item and costs
@@ -20,7 +20,8 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 {
     public const int MaxBatch = 256;
 
-    public const int Writers = 4;
+    /// <summary>Writers for independent items (one-time values); one where batches would only wait on each other's locks.</summary>
+    public const int DefaultWriters = 4;
 
     private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _queue =
         Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>)>();
@@ -30,10 +31,12 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private readonly Task _writers;
 
     /// <param name="write">Writes a batch and returns one result per item, in order; it must write all or nothing.</param>
-    public GroupCommit(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write)
+    /// <param name="writers">How many batches may be written at once.</param>
+    public GroupCommit(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, int writers = DefaultWriters)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
         _write = write;
-        _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
+        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)));
     }
 
     /// <summary>Queues <paramref name="item"/> and completes when the batch holding it is committed.</summary>
