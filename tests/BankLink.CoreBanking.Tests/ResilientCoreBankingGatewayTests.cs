@@ -102,7 +102,9 @@ public sealed class ResilientCoreBankingGatewayTests : IAsyncLifetime
 
         Assert.Equal(CoreUnavailableReason.Error, refused.Reason);
         Assert.IsType<HttpRequestException>(refused.InnerException);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        // A refused connection is not waited out: the answer comes well inside the total timeout (5 s here),
+        // after the retries' short backoff, however busy the machine is.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
     }
 
     [Fact]
