@@ -33,13 +33,14 @@ File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
 
 await using var cluster = new EmbeddedPostgresCluster(new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.FullName, "pg"), Durable = true });
 await cluster.StartAsync();
-var port = FreePort();
+var port = BenchHarness.FreePort();
 var issuer = $"http://127.0.0.1:{port}";
-using var server = StartServer(serverDll, cluster.ConnectionString, port, work.FullName);
+using var server = BenchHarness.StartServer(serverDll, cluster.ConnectionString, port, work.FullName,
+    "--BankLink:ResourceApi:RateLimit:BurstLimit=1000000", "--BankLink:ResourceApi:RateLimit:TokensPerPeriod=1000000");
 try
 {
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128, PooledConnectionLifetime = TimeSpan.FromMinutes(30) }) { BaseAddress = new Uri(issuer) };
-    await WaitReadyAsync(http);
+    await BenchHarness.WaitReadyAsync(http);
 
     var services = new ServiceCollection()
         .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
@@ -86,10 +87,10 @@ try
                 if (quick)
                 {
                     // The full run warms the JIT with the concurrency-1 run first; a quick one does it here.
-                    await RunAsync(concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
+                    await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
                 }
 
-                var result = await RunAsync(concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
+                var result = await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
                 var row = Row(dataset, name, concurrency, result);
                 report.AppendLine(row);
                 Console.WriteLine(row);
@@ -130,7 +131,7 @@ try
         {
             var accountId = await MatchAccountAsync(client, http, issuer, historyLink.AccessToken, historyAccounts, lines);
             var token = await client.RefreshAsync(http, issuer, historyLink.RefreshToken);
-            var result = await RunAsync(16, runSeconds, () => client.GetAsync(http, issuer, token, $"/accounts/{accountId}/transactions{query}"));
+            var result = await BenchHarness.RunAsync(server, cluster, 16, runSeconds, () => client.GetAsync(http, issuer, token, $"/accounts/{accountId}/transactions{query}"));
             var row = string.Create(CultureInfo.InvariantCulture, $"| {label} | {page} | {result.RequestsPerSecond:F0} | {result.P50:F1} | {result.P99:F1} | {result.Errors} |");
             report.AppendLine(row);
             Console.WriteLine(row);
@@ -167,124 +168,11 @@ static async Task<string> MatchAccountAsync(Provider client, HttpClient http, st
 string Row(string dataset, string name, int concurrency, Result r) =>
     string.Create(CultureInfo.InvariantCulture, $"| {dataset} | {name} | {concurrency} | {r.RequestsPerSecond:F0} | {r.P50:F1} | {r.P99:F1} | {r.Errors} | {r.ServerMicros:F0} | {r.PostgresMicros:F0} | {r.ClientMicros:F0} |");
 
-async Task<Result> RunAsync(int concurrency, int seconds, Func<Task<bool>> request)
-{
-    async Task<(List<double>, int)> Loop(TimeSpan length)
-    {
-        var latencies = new List<double>();
-        var errors = 0;
-        var stop = Stopwatch.StartNew();
-        while (stop.Elapsed < length)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var ok = await request();
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            errors += ok ? 0 : 1;
-        }
-
-        return (latencies, errors);
-    }
-
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Loop(TimeSpan.FromSeconds(2))));
-    var before = CpuSeconds();
-    var watch = Stopwatch.StartNew();
-    var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Loop(TimeSpan.FromSeconds(seconds))));
-    var elapsed = watch.Elapsed.TotalSeconds;
-    var after = CpuSeconds();
-    var all = results.SelectMany(r => r.Item1).Order().ToList();
-    return new Result(all.Count / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), results.Sum(r => r.Item2),
-        (after.Server - before.Server) / all.Count * 1e6, (after.Postgres - before.Postgres) / all.Count * 1e6, (after.Client - before.Client) / all.Count * 1e6);
-}
-
-// CPU used so far by the server, by PostgreSQL (the postmaster, its live backends and the reaped ones) and by this benchmark.
-(double Server, double Postgres, double Client) CpuSeconds()
-{
-    server.Refresh();
-    var postmaster = int.Parse(File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-    double postgres = 0;
-    foreach (var dir in Directory.EnumerateDirectories("/proc"))
-    {
-        if (!int.TryParse(Path.GetFileName(dir), out var pid))
-        {
-            continue;
-        }
-
-        try
-        {
-            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = pid == postmaster ? fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture))
-                : int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster ? fields[11..13].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)) : 0;
-            postgres += ticks / 100.0;
-        }
-        catch (IOException)
-        {
-            // A backend that ended while being read; its time is now in the postmaster's cutime.
-        }
-    }
-
-    return (server.TotalProcessorTime.TotalSeconds, postgres, Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
-}
-
-static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
 static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
 {
     await using var command = dataSource.CreateCommand(sql);
     return (T)(await command.ExecuteScalarAsync())!;
 }
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static Process StartServer(string dll, string connectionString, int port, string workingDirectory)
-{
-    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    foreach (var arg in new[]
-    {
-        dll, "--contentRoot", Path.GetDirectoryName(dll)!, "--urls", $"http://127.0.0.1:{port}", $"--BankLink:Issuer=http://127.0.0.1:{port}",
-        "--BankLink:ResourceApi:RateLimit:BurstLimit=1000000", "--BankLink:ResourceApi:RateLimit:TokensPerPeriod=1000000",
-    })
-    {
-        start.ArgumentList.Add(arg);
-    }
-
-    start.Environment["ConnectionStrings__BankLink"] = connectionString;
-    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-    var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, _) => { };
-    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    return process;
-}
-
-static async Task WaitReadyAsync(HttpClient http)
-{
-    for (var i = 0; i < 600; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new TimeoutException("BankLink did not become ready.");
-}
-
-internal sealed record Result(double RequestsPerSecond, double P50, double P99, int Errors, double ServerMicros, double PostgresMicros, double ClientMicros);
 
 internal sealed record LinkTokens(string AccessToken, string RefreshToken);
 

@@ -30,13 +30,13 @@ File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
 
 await using var cluster = new EmbeddedPostgresCluster(new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.FullName, "pg"), Durable = true });
 await cluster.StartAsync();
-var port = FreePort();
+var port = BenchHarness.FreePort();
 var issuer = $"http://127.0.0.1:{port}";
-using var server = StartServer(serverDll, cluster.ConnectionString, port, work.FullName);
+using var server = BenchHarness.StartServer(serverDll, cluster.ConnectionString, port, work.FullName);
 try
 {
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri(issuer) };
-    await WaitReadyAsync(http);
+    await BenchHarness.WaitReadyAsync(http);
 
     var services = new ServiceCollection()
         .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
@@ -67,7 +67,7 @@ try
     var quick = Environment.GetEnvironmentVariable("BANKLINK_BENCH_QUICK") is not null;
     foreach (var concurrency in quick ? new[] { 16 } : new[] { 1, 16, 64 })
     {
-        var refresh = await RunAsync(concurrency, runSeconds, () => client.RefreshAsync(http, refreshToken, issuer));
+        var refresh = await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, () => client.RefreshAsync(http, refreshToken, issuer));
         report.AppendLine(Row("refresh_token grant", concurrency, refresh));
         Console.WriteLine(Row("refresh_token grant", concurrency, refresh));
     }
@@ -76,7 +76,7 @@ try
     {
         // Codes are made in the database just before each run (they live 60 s): the front channel is not what is measured.
         var codes = new ConcurrentQueue<string>(await InsertCodesAsync(dataSource, client.ClientId, grantId, 1500 * (runSeconds + 2)));
-        var exchange = await RunAsync(concurrency, runSeconds, async () =>
+        var exchange = await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, async () =>
         {
             if (!codes.TryDequeue(out var code))
             {
@@ -109,69 +109,6 @@ finally
 
 static string Row(string name, int concurrency, Result r) =>
     string.Create(CultureInfo.InvariantCulture, $"| {name} | {concurrency} | {r.RequestsPerSecond:F0} | {r.P50:F1} | {r.P99:F1} | {r.Errors} | {r.ServerMicros:F0} | {r.PostgresMicros:F0} | {r.ClientMicros:F0} |");
-
-async Task<Result> RunAsync(int concurrency, int seconds, Func<Task<bool>> request)
-{
-    async Task<(List<double>, int)> Loop(TimeSpan length)
-    {
-        var latencies = new List<double>();
-        var errors = 0;
-        var stop = Stopwatch.StartNew();
-        while (stop.Elapsed < length)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var ok = await request();
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            errors += ok ? 0 : 1;
-        }
-
-        return (latencies, errors);
-    }
-
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Loop(TimeSpan.FromSeconds(2))));
-    var before = CpuSeconds();
-    var watch = Stopwatch.StartNew();
-    var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Loop(TimeSpan.FromSeconds(seconds))));
-    var elapsed = watch.Elapsed.TotalSeconds;
-    var after = CpuSeconds();
-    var all = results.SelectMany(r => r.Item1).Order().ToList();
-    var perRequest = (Server: (after.Server - before.Server) / all.Count * 1e6, Postgres: (after.Postgres - before.Postgres) / all.Count * 1e6, Client: (after.Client - before.Client) / all.Count * 1e6);
-    return new Result(all.Count / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), results.Sum(r => r.Item2), perRequest.Server, perRequest.Postgres, perRequest.Client);
-}
-
-// CPU used so far by the server, by PostgreSQL (the postmaster, its live backends and the reaped ones) and by this
-// benchmark, so that each run shows which of the three the 2 cores were spent on.
-(double Server, double Postgres, double Client) CpuSeconds()
-{
-    server.Refresh();
-    var postmaster = int.Parse(File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-    double postgres = 0;
-    foreach (var dir in Directory.EnumerateDirectories("/proc"))
-    {
-        if (!int.TryParse(Path.GetFileName(dir), out var pid))
-        {
-            continue;
-        }
-
-        try
-        {
-            // Fields after the command name (which may hold spaces): state is field 3, ppid 4, utime 14 .. cstime 17.
-            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = pid == postmaster ? fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture))
-                : int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster ? fields[11..13].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)) : 0;
-            postgres += ticks / 100.0;
-        }
-        catch (IOException)
-        {
-            // A backend that ended while being read; its time is now in the postmaster's cutime.
-        }
-    }
-
-    return (server.TotalProcessorTime.TotalSeconds, postgres, Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
-}
-
-static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
 static IEnumerable<(string, double)> Micro()
 {
@@ -210,52 +147,6 @@ static double Time(int iterations, Action action)
     }
 
     return watch.Elapsed.TotalMicroseconds / iterations;
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static Process StartServer(string dll, string connectionString, int port, string workingDirectory)
-{
-    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    foreach (var arg in new[] { dll, "--contentRoot", Path.GetDirectoryName(dll)!, "--urls", $"http://127.0.0.1:{port}", $"--BankLink:Issuer=http://127.0.0.1:{port}" })
-    {
-        start.ArgumentList.Add(arg);
-    }
-
-    start.Environment["ConnectionStrings__BankLink"] = connectionString;
-    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-    var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, _) => { };
-    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    return process;
-}
-
-static async Task WaitReadyAsync(HttpClient http)
-{
-    for (var i = 0; i < 600; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new TimeoutException("BankLink did not become ready.");
 }
 
 static async Task<Guid> CreateGrantAsync(NpgsqlDataSource dataSource, string clientId)
@@ -298,8 +189,6 @@ static async Task<List<string>> InsertCodesAsync(NpgsqlDataSource dataSource, st
     await importer.CompleteAsync();
     return codes;
 }
-
-internal sealed record Result(double RequestsPerSecond, double P50, double P99, int Errors, double ServerMicros, double PostgresMicros, double ClientMicros);
 
 /// <summary>A provider's client as a certified library would behave: fresh assertion and proof per request.</summary>
 internal sealed class Client(string clientId, Jwk clientKey)
