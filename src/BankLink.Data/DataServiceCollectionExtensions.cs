@@ -32,7 +32,6 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Audit.AuditVerifier>();
         services.AddSingleton<Audit.DataReadAudit>();
-        services.AddSingleton<Resource.ResourceGrants>();
         services.AddOptions<Registrations.RegistrationOptions>()
             .Validate(options => options.Lifetime > TimeSpan.Zero, "BankLink:Registration:Lifetime must be positive.")
             .ValidateOnStart();

@@ -26,7 +26,7 @@ public sealed class CustomerLocalizationTests : IAsyncLifetime
     [Fact]
     public void Resources_JapaneseAndEnglishHaveTheSameKeysAndNoEmptyWord()
     {
-        var folder = Path.Combine(RepositoryRoot(), "src", "BankLink.Server", "Resources");
+        var folder = Path.Combine(RepositoryPaths.Root, "src", "BankLink.Server", "Resources");
         var japanese = Words(Path.Combine(folder, "CustomerText.resx"));
         var english = Words(Path.Combine(folder, "CustomerText.en.resx"));
 
@@ -98,15 +98,4 @@ public sealed class CustomerLocalizationTests : IAsyncLifetime
 
     private static Dictionary<string, string> Words(string path) =>
         XDocument.Load(path).Root!.Elements("data").ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value, StringComparer.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BankLink.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("BankLink.sln not found above the test binaries.");
-    }
 }

@@ -15,11 +15,11 @@ public sealed record ResourceCaller(StoredToken Token, ResourceGrant Grant, Reso
 ///    alive, proof never seen before (<see cref="AccessTokenValidator"/>; 401 with the RFC 9449 challenge);
 /// 2. a customer's grant behind the token and one of the scopes the function needs (403 insufficient_scope);
 /// 3. the client's rate limit (429 with Retry-After), once the client is known and before any data is read;
-/// 4. the grant, its provider and its client still standing, read with the grant's accounts in one query (401).
+/// 4. the grant, its provider and its client still standing, read with the token and the grant's accounts (401).
 /// Every check reads PostgreSQL, so a revocation on any node stops the next request on every node.
 /// </summary>
 public sealed partial class ResourceAccess(
-    AccessTokenValidator validator, ResourceGrants grants, ResourceIdentifiers identifiers, ResourceRateLimiter limiter,
+    AccessTokenValidator validator, ResourceIdentifiers identifiers, ResourceRateLimiter limiter,
     IssuerOptions issuer, TimeProvider clock, ILogger<ResourceAccess> logger)
 {
     public async Task<(ResourceCaller? Caller, IResult? Refusal)> AuthorizeAsync(HttpContext http, string[] anyScope, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed partial class ResourceAccess(
         var grant = token.Grant is { CustomerNumber: { } customerNumber } summary
             ? new ResourceGrant(grantId, summary.CustomerId, customerNumber, summary.ProviderId, token.ClientId,
                 token.GrantActive && summary.ProviderAndClientActive && clock.GetUtcNow() < summary.ExpiresAt, summary.AccountIds)
-            : await grants.FindAsync(grantId, clock.GetUtcNow(), cancellationToken);
+            : null;
         if (grant is null || !grant.IsUsable)
         {
             return (null, ResourceResults.Refuse(http, ErrorCatalogue.AccessTokenRevoked, $"grant {grantId} or its provider or client no longer stands", logger));

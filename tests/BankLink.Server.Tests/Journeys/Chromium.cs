@@ -12,7 +12,7 @@ public sealed class Chromium : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryRoot(), "TestResults", "journeys");
+    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryPaths.Root, "TestResults", "journeys");
 
     public async Task InitializeAsync()
     {
@@ -53,17 +53,6 @@ public sealed class Chromium : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(page);
         Directory.CreateDirectory(Path.Combine(ScreenshotFolder, journey));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, journey, step + ".png"), FullPage = true });
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BankLink.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("BankLink.sln not found above the test binaries.");
     }
 }
 

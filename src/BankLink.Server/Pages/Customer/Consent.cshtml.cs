@@ -141,8 +141,6 @@ public sealed partial class ConsentModel(
         return Redirect(AuthorizationRequests.Redirect(pending, issuer.Issuer, [new("code", code)]));
     }
 
-    public static string Masked(string accountNumber) => "***" + accountNumber[^4..];
-
     /// <summary>Why an account is greyed out, in the customer's language (DOMAIN.md "Accounts that can be linked").</summary>
     public string Reason(NotLinkableReason reason) => text["NotLinkable." + reason];
 
