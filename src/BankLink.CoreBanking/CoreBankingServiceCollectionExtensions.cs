@@ -4,6 +4,7 @@ using BankLink.CoreBanking.Resilience;
 using BankLink.CoreBanking.Snapshots;
 using BankLink.Domain.Time;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -45,7 +46,9 @@ public static class CoreBankingServiceCollectionExtensions
             return new ResilientCoreBankingGateway(inner, options, provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<ResilientCoreBankingGateway>>());
         });
-        services.AddSingleton<IServiceHoursSource, ConfiguredServiceHours>();
+        // The configured hours, unless another source was registered (BankLink.Data's operators' document overrides them).
+        services.TryAddSingleton<ConfiguredServiceHours>();
+        services.TryAddSingleton<IServiceHoursSource>(provider => provider.GetRequiredService<ConfiguredServiceHours>());
         services.AddSingleton<CoreSnapshotStore>();
         services.AddSingleton<AccountDataReader>();
         return services;

@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace BankLink.CoreBanking;
 
-/// <summary>Where the current service hours come from: configuration today; operators edit them in a later issue.</summary>
+/// <summary>
+/// Where the current service hours come from: <see cref="ConfiguredServiceHours"/> by default; with BankLink.Data's
+/// operations registered, the document operators edit (DatabaseServiceHours), which falls back to this configuration
+/// while the database holds none. Read on every request: implementations answer from memory.
+/// </summary>
 public interface IServiceHoursSource
 {
     ServiceHours Current { get; }

@@ -43,6 +43,12 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Stores.IOnboardingTokenVerifier, Stores.OnboardingTokenVerifier>();
         services.AddSingleton<Protocol.Stores.IClientStore, Stores.ClientStore>();
         services.AddSingleton<Protocol.Stores.IPushedRequestStore, Stores.PushedRequestStore>();
+        services.AddOptions<Notifications.AccessTokenCacheOptions>()
+            .Validate(o => o.MaxAge >= TimeSpan.Zero && o.MaxAge <= TimeSpan.FromMinutes(5) && o.MaxEntries > 0,
+                "BankLink:TokenCache:MaxAge must be between 0 and 00:05:00 and MaxEntries positive.")
+            .ValidateOnStart();
+        services.AddSingleton<Notifications.AccessTokenCache>();
+        services.AddSingleton<Notifications.TokenStateFeed>();
         services.AddSingleton<Protocol.Stores.ITokenStore, Stores.TokenStore>();
         services.AddSingleton<Protocol.Stores.IGrantStore, Stores.GrantStore>();
         services.AddSingleton<Keys.ServerSecrets>();
@@ -56,6 +62,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Customers.CustomerAuthenticator>();
         services.AddSingleton<Customers.CustomerLockout>();
         services.AddSingleton<Pruning.ExpiredRowPruner>();
+        Operations.ProviderOperationsServiceCollectionExtensions.AddBankLinkProviderOperations(services);
         services.AddSingleton<Protocol.Stores.IPairwiseSubjects, Keys.PairwiseSubjects>();
         services.AddSingleton<Stores.ReplayCache>();
         services.AddSingleton<Protocol.Stores.IReplayCache>(provider => provider.GetRequiredService<Stores.ReplayCache>());
@@ -64,6 +71,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Protocol.Dpop.IDpopNonces, DpopNonces>();
         services.AddSingleton<Keys.SigningKeyRing>();
         services.AddSingleton<Protocol.Stores.ISigningKeys>(provider => provider.GetRequiredService<Keys.SigningKeyRing>());
+        Operations.OperationsServiceCollectionExtensions.AddBankLinkCustomerOperations(services);
+        services.AddBankLinkOperators();
         services.AddDataProtection().SetApplicationName("BankLink");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));

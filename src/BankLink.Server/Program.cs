@@ -1,11 +1,13 @@
 using BankLink.DemoBank;
 using BankLink.Server.Apis;
+using BankLink.Server.Apis.Admin;
 using BankLink.Server.Authorization;
 using BankLink.Server.Commands;
 using BankLink.Server.Database;
 using BankLink.Server.Health;
 using BankLink.Server.Hosting;
 using BankLink.Server.Hosting.Protocol;
+using BankLink.Server.Operators;
 using BankLink.Server.Pages.Customer;
 using BankLink.Server.Resource;
 
@@ -26,14 +28,17 @@ static async Task<int> RunServerAsync(string[] args)
     builder.Services.AddCustomerSession();
     builder.Services.AddCustomerPages();
     builder.Services.AddCustomerLocalization();
+    builder.Services.AddOperatorConsole();
 
     var app = builder.Build();
     app.UseBankLinkRequestLogging();
     app.UseBankLinkErrors();
     app.UseBankLinkSecurityHeaders();
+    app.UseTokenStateSync();
     app.UseStaticFiles();
     app.UseRequestLocalization();
     app.UseAuthentication();
+    app.UseAuthorization();
     app.MapBankLinkHealth();
     app.MapServiceIndexApi();
     app.MapStatusApi();
@@ -45,6 +50,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapUserInfoApi();
     app.MapGrantManagementApi();
     app.MapResourceApi();
+    app.MapAdminMeApi();
     app.MapLanguageSwitch();
     app.MapRazorPages();
     app.LogListeningAddresses();

@@ -1,3 +1,4 @@
+using BankLink.Protocol.Stores;
 using System.Text.Json.Nodes;
 using BankLink.Data.Audit;
 using BankLink.Testing;
@@ -222,11 +223,30 @@ public sealed class AuditTrailTests : ServicesOverDatabase<SchemaDatabase>
         var customers = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
 
         // 200 reads at once, over five customers: they are committed in batches, each batch locking each chain once.
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => audit.RecordAsync(
-            [Event(customers[i % 5], "data_read") with { Detail = new JsonObject { ["i"] = i } }], CancellationToken.None))));
+        var accepted = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => audit.RecordAsync(
+            new DataRead(Proof($"jti-{i}"), [Event(customers[i % 5], "data_read") with { Detail = new JsonObject { ["i"] = i } }]), CancellationToken.None))));
 
+        Assert.All(accepted, Assert.True);
         Assert.Equal(200, await Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE event_type = 'data_read'"));
         Assert.True((await Verifier.VerifyAsync(CancellationToken.None)).IsIntact);
         Assert.Equal(200, await Database.ScalarAsync<long>("SELECT count(DISTINCT detail) FROM audit_events WHERE event_type = 'data_read'"));
     }
+
+    [Fact]
+    public async Task DataReads_SameProofSentConcurrently_RecordedOnceAndOnlyItsEventsWritten()
+    {
+        var audit = Services.GetRequiredService<DataReadAudit>();
+        var customer = Guid.NewGuid();
+
+        // One proof sent ten times at once (a replay racing the original): exactly one request may serve data.
+        var accepted = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => audit.RecordAsync(
+            new DataRead(Proof("the-one-jti"), [Event(customer, "data_read") with { Detail = new JsonObject { ["i"] = i } }]), CancellationToken.None))));
+
+        Assert.Single(accepted, a => a);
+        Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE event_type = 'data_read'"));
+        Assert.False(await audit.RecordAsync(new DataRead(Proof("the-one-jti"), [Event(customer, "data_read")]), CancellationToken.None));
+        Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE event_type = 'data_read'"));
+    }
+
+    private static OneTimeUse Proof(string jti) => new("dpop", "thumbprint", jti, DateTimeOffset.UtcNow.AddMinutes(2));
 }

@@ -48,6 +48,13 @@ public sealed class BankLinkApp(string connectionString, IReadOnlyDictionary<str
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestEndpoints>());
     }
 
+    /// <summary>
+    /// Waits until this node has heard every change committed so far (LISTEN/NOTIFY, TokenStateFeed): what a test
+    /// changed straight in the database, as another node or an operator would, has then reached the access token
+    /// cache, as it reaches every node within milliseconds.
+    /// </summary>
+    public Task ChangesArrivedAsync() => Services.GetRequiredService<BankLink.Data.Notifications.TokenStateFeed>().SyncAsync(CancellationToken.None);
+
     /// <summary>Endpoints that exist only in tests, behind the real middleware: a handler that fails, one that reads a body.</summary>
     private sealed class TestEndpoints : Microsoft.AspNetCore.Hosting.IStartupFilter
     {

@@ -187,6 +187,7 @@ public sealed class CodeExchangeTests : IAsyncLifetime
     {
         var tokens = await (await ExchangeAsync(await CodeAsync())).Content.ReadFromJsonAsync<JsonElement>();
         await _database.ExecuteAsync("UPDATE grants SET status = 'revoked', revoked_at = now()");
+        await _app.ChangesArrivedAsync();
 
         var response = await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", tokens.GetProperty("refresh_token").GetString()!)], Proof());
 
@@ -256,6 +257,7 @@ public sealed class CodeExchangeTests : IAsyncLifetime
         var first = await RotatingClientRefreshTokenAsync();
         await NewRefreshTokenAsync(await RefreshAsync(first));
         await _database.ExecuteAsync("UPDATE tokens SET redeemed_at = redeemed_at - interval '10 minutes' WHERE redeemed_at IS NOT NULL AND kind = 'refresh_token'");
+        await _app.ChangesArrivedAsync();
 
         var late = await RefreshAsync(first);
 

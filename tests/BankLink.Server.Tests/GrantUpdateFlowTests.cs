@@ -227,7 +227,9 @@ public sealed class GrantUpdateFlowTests : IAsyncLifetime
         var revoked = (await LinkAsync("balance", Ordinary)).GetProperty("grant_id").GetString()!;
         var expired = (await LinkAsync("balance", Savings)).GetProperty("grant_id").GetString()!;
         await _database.ExecuteAsync("UPDATE grants SET status = 'revoked', revoked_at = now(), revoked_reason = 'test' WHERE id = $1", Guid.Parse(revoked));
+        await _app.ChangesArrivedAsync();
         await _database.ExecuteAsync("UPDATE grants SET created_at = created_at - interval '100 days', expires_at = now() - interval '1 minute' WHERE id = $1", Guid.Parse(expired));
+        await _app.ChangesArrivedAsync();
 
         await AssertErrorAsync(await PushAsync(_provider, "balance", "merge", revoked), "invalid_grant_id", "BL2409");
         await AssertErrorAsync(await PushAsync(_provider, "balance", "replace", expired), "invalid_grant_id", "BL2409");
@@ -273,6 +275,7 @@ public sealed class GrantUpdateFlowTests : IAsyncLifetime
         var grantId = (await LinkAsync("balance", Ordinary)).GetProperty("grant_id").GetString()!;
         var requestUri = await RequestUriAsync("balance transactions", "merge", grantId);
         await _database.ExecuteAsync("UPDATE grants SET status = 'revoked', revoked_at = now(), revoked_reason = 'test' WHERE id = $1", Guid.Parse(grantId));
+        await _app.ChangesArrivedAsync();
 
         var (_, answer) = await ConsentAsync(requestUri, [Savings]);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -77,6 +78,7 @@ public sealed class ResourceAccessTests : IAsyncLifetime
             VALUES (gen_random_uuid(), 'Second Fintech', '二番目', 'd', 'd', 'active', now())
             """);
         await _database.ExecuteAsync("UPDATE clients SET provider_id = (SELECT id FROM providers WHERE name = 'Second Fintech')");
+        await _app.ChangesArrivedAsync();
         var second = await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", (await LinkAsync()).GetProperty("access_token").GetString()!);
 
         Assert.NotEqual((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sub").GetString(), (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sub").GetString());
@@ -116,6 +118,7 @@ public sealed class ResourceAccessTests : IAsyncLifetime
     {
         var token = (await LinkAsync()).GetProperty("access_token").GetString()!;
         await _database.ExecuteAsync("UPDATE tokens SET expires_at = created_at + interval '1 millisecond' WHERE kind = 'access_token'");
+        await _app.ChangesArrivedAsync();
 
         await AssertRefusedAsync(await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", token), HttpStatusCode.Unauthorized, "invalid_token", "BL2703");
     }
@@ -141,6 +144,33 @@ public sealed class ResourceAccessTests : IAsyncLifetime
         var refresh = await _provider.PostAsync("/connect/token", [new("grant_type", "refresh_token"), new("refresh_token", tokens.GetProperty("refresh_token").GetString()!)],
             _provider.DpopProof("POST", ProviderClient.Issuer + "/connect/token"));
         Assert.EndsWith("BL2521", (await refresh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenCache_ServesRepeatReads_AndAGrantEndedOnAnotherNodeStopsTheTokenHereAtOnce()
+    {
+        var tokens = await LinkAsync();
+        var token = tokens.GetProperty("access_token").GetString()!;
+        var cache = _app.Services.GetRequiredService<BankLink.Data.Notifications.AccessTokenCache>();
+        Assert.Equal(HttpStatusCode.OK, (await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", token)).StatusCode);
+        Assert.True(cache.IsActive);
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(HttpStatusCode.OK, (await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", token)).StatusCode);
+
+        // A second node on the same database ends the grant (as a customer's or an operator's request there would);
+        // this node never asks the database again for the cached token, so only the notification can stop it.
+        await using var otherNode = new BankLinkApp(_database.ConnectionString);
+        await otherNode.Services.GetRequiredService<BankLink.Protocol.Stores.ITokenStore>()
+            .RevokeGrantAsync(Guid.Parse(tokens.GetProperty("grant_id").GetString()!), "ended on another node", DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (cache.Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the notification did not arrive within 2 s");
+            await Task.Delay(5);
+        }
+
+        await AssertRefusedAsync(await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", token), HttpStatusCode.Unauthorized, "invalid_token", "BL2704");
     }
 
     [Fact]

@@ -135,7 +135,9 @@ public sealed class ResourceApiTests : IAsyncLifetime
             """);
         var other = await ProviderClient.RegisterAsync(_app, "openid balance transactions");
         await _database.ExecuteAsync("UPDATE clients SET provider_id = (SELECT id FROM providers WHERE name = 'Second Fintech') WHERE client_id = $1", other.ClientId);
+        await _app.ChangesArrivedAsync();
         await _database.ExecuteAsync("UPDATE grants SET provider_id = (SELECT id FROM providers WHERE name = 'Second Fintech') WHERE client_id = $1", other.ClientId);
+        await _app.ChangesArrivedAsync();
 
         var second = (await CallAsync(other, "ListAccounts", "/accounts", await LinkAsync(other))).Json.GetProperty("accounts").EnumerateArray()
             .Single(a => a.GetProperty("kind").GetString() == "ordinary").GetProperty("id").GetString();
@@ -325,10 +327,12 @@ public sealed class ResourceApiTests : IAsyncLifetime
         var expiring = await LinkAsync(_provider);
         await _database.ExecuteAsync("UPDATE tokens SET expires_at = created_at + interval '1 millisecond' WHERE kind = 'access_token' AND token_hash = $1",
             BankLink.Protocol.Tokens.OpaqueToken.Hash(expiring));
+        await _app.ChangesArrivedAsync();
         AssertRefused(await CallAsync("GetBalance", path, expiring), HttpStatusCode.Unauthorized, "invalid_token", "BL2703");
 
         await _database.ExecuteAsync("UPDATE grants SET status = 'revoked', revoked_at = now(), revoked_reason = 'test' WHERE id = (SELECT grant_id FROM tokens WHERE token_hash = $1)",
             BankLink.Protocol.Tokens.OpaqueToken.Hash(token));
+        await _app.ChangesArrivedAsync();
         AssertRefused(await CallAsync("GetBalance", path, token), HttpStatusCode.Unauthorized, "invalid_token", "BL2704");
         AssertRefused(await CallAsync("ListAccounts", "/accounts", token), HttpStatusCode.Unauthorized, "invalid_token", "BL2704");
     }
@@ -367,6 +371,7 @@ public sealed class ResourceApiTests : IAsyncLifetime
         Assert.Equal(1, await _database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE event_type = 'account_closed' AND account_id = $1", savingsLedgerId));
 
         await _database.ExecuteAsync("UPDATE providers SET status = 'suspended' WHERE id = (SELECT provider_id FROM clients WHERE client_id = $1)", _provider.ClientId);
+        await _app.ChangesArrivedAsync();
         AssertRefused(await CallAsync("ListAccounts", "/accounts", token), HttpStatusCode.Unauthorized, "invalid_token", "BL2704");
     }
 

@@ -32,15 +32,28 @@ public sealed class CustomerLockout(NpgsqlDataSource dataSource, OtpDeviceStore 
         ArgumentException.ThrowIfNullOrWhiteSpace(loginId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         ArgumentException.ThrowIfNullOrWhiteSpace(operatorId);
+        return await UnlockWhereAsync("login_id = $1", loginId.Trim(), reason, operatorId, cancellationToken);
+    }
+
+    /// <summary>The same as <see cref="UnlockAsync"/> for the customer with that id (the operator console knows the id).</summary>
+    internal async Task<UnlockOutcome> UnlockByIdAsync(Guid customerId, string reason, string operatorId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(operatorId);
+        return await UnlockWhereAsync("id = $1", customerId, reason, operatorId, cancellationToken);
+    }
+
+    private async Task<UnlockOutcome> UnlockWhereAsync(string condition, object key, string reason, string operatorId, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Guid id;
         string status;
         int failures;
         await using (var find = new NpgsqlCommand(
-            "SELECT id, status, consecutive_failures FROM customers WHERE login_id = $1 FOR UPDATE", connection, transaction))
+            $"SELECT id, status, consecutive_failures FROM customers WHERE {condition} FOR UPDATE", connection, transaction))
         {
-            find.Parameters.AddWithValue(loginId.Trim());
+            find.Parameters.AddWithValue(key);
             await using var reader = await find.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {

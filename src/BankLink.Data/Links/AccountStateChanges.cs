@@ -43,10 +43,33 @@ public sealed class AccountStateChanges(NpgsqlDataSource dataSource, AuditTrail 
         }
 
         reason = reason.Length > 200 ? reason[..200] : reason;
-        var closed = newStatus == AccountStatus.Closed;
-        var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var change = await RecordAsync(connection, transaction, accountId, newStatus, reason, actor, cancellationToken);
+        if (!change.Unchanged)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return change;
+    }
+
+    /// <summary>
+    /// The same change inside the caller's transaction, which commits it (the operator console records the account's
+    /// new state in the demo ledger in the same transaction). <paramref name="reason"/> is written as given.
+    /// </summary>
+    internal async Task<AccountStateChange> RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid accountId, AccountStatus newStatus, string reason, AuditActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (newStatus == AccountStatus.Open)
+        {
+            throw new ArgumentOutOfRangeException(nameof(newStatus), "Only a closed or frozen account leaves links; a reopened account is linked again by its customer.");
+        }
+
+        var closed = newStatus == AccountStatus.Closed;
+        var now = clock.GetUtcNow();
 
         // Locked in id order, as every writer of several grants must, so two reports never deadlock.
         var grants = new List<(Guid Id, Guid CustomerId, Guid ProviderId, string ClientId)>();
@@ -118,7 +141,6 @@ public sealed class AccountStateChanges(NpgsqlDataSource dataSource, AuditTrail 
             await audit.AppendAsync(connection, transaction, auditEvent, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return new AccountStateChange(accountId, ids, ended);
     }
 }

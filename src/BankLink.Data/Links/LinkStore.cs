@@ -139,23 +139,9 @@ public sealed class LinkStore(NpgsqlDataSource dataSource, ICoreBankingGateway c
             return LinkChange.NotFound;
         }
 
-        long left;
-        await using (var delete = new NpgsqlCommand("""
-            WITH removed AS (DELETE FROM grant_accounts WHERE grant_id = $1 AND account_id = $2 RETURNING account_id)
-            SELECT (SELECT count(*) FROM removed), (SELECT count(*) FROM grant_accounts WHERE grant_id = $1)
-            """, connection, transaction))
+        if (await RemoveGrantAccountAsync(connection, transaction, grantId, accountId, cancellationToken) is not { } left)
         {
-            delete.Parameters.AddWithValue(grantId);
-            delete.Parameters.AddWithValue(accountId);
-            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            if (reader.GetInt64(0) == 0)
-            {
-                return LinkChange.NotFound;
-            }
-
-            // The CTE's DELETE is not visible to the statement's own read: what is left is the count less the one removed.
-            left = reader.GetInt64(1) - 1;
+            return LinkChange.NotFound;
         }
 
         await audit.AppendAsync(connection, transaction, new AuditEvent(AuditEventTypes.LinkAccountRemoved, now, AuditActorKinds.Customer, customerId.ToString(),
@@ -193,10 +179,30 @@ public sealed class LinkStore(NpgsqlDataSource dataSource, ICoreBankingGateway c
     }
 
     /// <summary>
+    /// Takes one account out of a grant in the caller's transaction: the number of accounts the grant still names,
+    /// or null when it did not name that account (nothing changed).
+    /// </summary>
+    internal static async Task<long?> RemoveGrantAccountAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var delete = new NpgsqlCommand("""
+            WITH removed AS (DELETE FROM grant_accounts WHERE grant_id = $1 AND account_id = $2 RETURNING account_id)
+            SELECT (SELECT count(*) FROM removed), (SELECT count(*) FROM grant_accounts WHERE grant_id = $1)
+            """, connection, transaction);
+        delete.Parameters.AddWithValue(grantId);
+        delete.Parameters.AddWithValue(accountId);
+        await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+
+        // The CTE's DELETE is not visible to the statement's own read: what is left is the count less the one removed.
+        return reader.GetInt64(0) == 0 ? null : reader.GetInt64(1) - 1;
+    }
+
+    /// <summary>
     /// Locks the grant when it is an active link of this customer's. A grant of another customer's reads exactly like
     /// an unknown one, so the answer reveals nothing about other customers' links.
     /// </summary>
-    private static async Task<(Guid ProviderId, string ClientId)?> LockOwnActiveAsync(
+    internal static async Task<(Guid ProviderId, string ClientId)?> LockOwnActiveAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid customerId, Guid grantId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""

@@ -146,6 +146,16 @@ public sealed class GrantStore(NpgsqlDataSource dataSource) : IGrantStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>The same for several grants, inside the caller's transaction (the resource API's end-of-request batch).</summary>
+    internal static async Task TouchLastUsedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] grantIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE grants SET last_used_at = $2 WHERE id = ANY($1) AND (last_used_at IS NULL OR last_used_at <= $2 - interval '1 minute')", connection, transaction);
+        command.Parameters.AddWithValue(grantIds);
+        command.Parameters.AddWithValue(now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);

@@ -130,7 +130,8 @@ public sealed class OnboardingTokenStore(NpgsqlDataSource dataSource, TimeProvid
         return tokens;
     }
 
-    private async Task<(OnboardingToken, IssuedOnboardingToken)> InsertAsync(
+    /// <summary>Inserts a new active token inside the caller's transaction (also used by the operator-aware OnboardingTokenOperations).</summary>
+    internal async Task<(OnboardingToken, IssuedOnboardingToken)> InsertAsync(
         NpgsqlConnection connection, Guid providerId, string personName, string issuedBy, string? renewedFrom, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -167,7 +168,7 @@ public sealed class OnboardingTokenStore(NpgsqlDataSource dataSource, TimeProvid
         }
     }
 
-    private static async Task<IssuedOnboardingToken?> FindAsync(NpgsqlConnection connection, string id, bool forUpdate, CancellationToken cancellationToken)
+    internal static async Task<IssuedOnboardingToken?> FindAsync(NpgsqlConnection connection, string id, bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM onboarding_tokens WHERE id = $1{(forUpdate ? " FOR UPDATE" : "")}", connection);
         command.Parameters.AddWithValue(id);
@@ -175,14 +176,14 @@ public sealed class OnboardingTokenStore(NpgsqlDataSource dataSource, TimeProvid
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    private static async Task<string?> SuccessorOfAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
+    internal static async Task<string?> SuccessorOfAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT id FROM onboarding_tokens WHERE renewed_from = $1", connection);
         command.Parameters.AddWithValue(id);
         return (string?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static async Task SetStatusAsync(NpgsqlConnection connection, string id, OnboardingTokenStatus status, CancellationToken cancellationToken)
+    internal static async Task SetStatusAsync(NpgsqlConnection connection, string id, OnboardingTokenStatus status, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("UPDATE onboarding_tokens SET status = $2 WHERE id = $1", connection);
         command.Parameters.AddWithValue(id);

@@ -47,19 +47,29 @@ public sealed class ReplayCache : IReplayCache, IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> TryUseTogetherAsync(IReadOnlyList<OneTimeUse> uses, CancellationToken cancellationToken)
     {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await TryUseAsync(connection, null, uses, _clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Records <paramref name="uses"/> in the caller's transaction (or alone when <paramref name="transaction"/> is
+    /// null); one answer per use, in order: true when it was never seen before (or its old entry had expired).
+    /// </summary>
+    internal static async Task<bool[]> TryUseAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<OneTimeUse> uses, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // The same identifier twice in one batch is a replay of itself: only its first occurrence is inserted.
         var keys = uses.Select(Key).ToArray();
         var distinct = keys.Select((key, index) => (key, index)).Where(k => !keys.Take(k.index).Any(earlier => earlier.AsSpan().SequenceEqual(k.key))).ToArray();
 
         // A row comes back for each key inserted now, or whose old entry had expired; a key without a row was used before.
-        await using var command = _dataSource.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             INSERT INTO replay_cache (key, expires_at) SELECT * FROM unnest($1::bytea[], $2::timestamptz[])
             ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE replay_cache.expires_at <= $3
             RETURNING key
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue(distinct.Select(k => k.key).ToArray());
         command.Parameters.AddWithValue(distinct.Select(k => uses[k.index].Until).ToArray());
-        command.Parameters.AddWithValue(_clock.GetUtcNow());
+        command.Parameters.AddWithValue(now);
         var recorded = new List<byte[]>(keys.Length);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace BankLink.Data.Stores;
 
 /// <summary>Tokens in PostgreSQL, looked up by the SHA-256 of their value.</summary>
-public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
+public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.AccessTokenCache cache) : ITokenStore
 {
     public async Task CreateAsync(StoredToken token, byte[] tokenHash, CancellationToken cancellationToken)
     {
@@ -37,7 +37,29 @@ public sealed class TokenStore(NpgsqlDataSource dataSource) : ITokenStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The token with this hash as it stands, with its grant; a live access token may come from this node's
+    /// <see cref="Notifications.AccessTokenCache"/>, which every change that could stop it empties of it at once.
+    /// </summary>
     public async Task<StoredToken?> FindByHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        if (cache.TryGet(tokenHash, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = cache.Generation;
+        var token = await ReadByHashAsync(tokenHash, cancellationToken);
+        if (token is not null)
+        {
+            cache.Remember(tokenHash, token, generation);
+        }
+
+        return token;
+    }
+
+    private async Task<StoredToken?> ReadByHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             """

@@ -28,7 +28,7 @@ public static class ResourceApi
     public static WebApplication MapResourceApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var accounts = app.MapGroup(AccountsPath).AddEndpointFilter<FapiInteraction>();
+        var accounts = app.MapGroup(AccountsPath).AddEndpointFilter<FapiInteraction>().AddEndpointFilter<ResourceRecording>();
         accounts.MapGet("", ListAccountsAsync).WithName("ListAccounts");
         accounts.MapGet("/{accountId}/balance", GetBalanceAsync).WithName("GetBalance");
         accounts.MapGet("/{accountId}/transactions", GetTransactionsAsync).WithName("GetTransactions");
@@ -36,7 +36,7 @@ public static class ResourceApi
     }
 
     private static async Task<IResult> ListAccountsAsync(
-        HttpContext http, ResourceAccess access, AccountDataReader core, IAccountStateReporter states, DataReadAudit audit, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, ResourceAccess access, AccountDataReader core, IAccountStateReporter states, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (http.Request.Query.Count != 0)
         {
@@ -60,7 +60,6 @@ public static class ResourceApi
         }
 
         var served = new List<AccountSummary>(caller.Grant.AccountIds.Count);
-        var events = new List<AuditEvent>(caller.Grant.AccountIds.Count);
         var now = clock.GetUtcNow();
         foreach (var account in held.Value)
         {
@@ -77,15 +76,14 @@ public static class ResourceApi
             // No nickname store exists yet: the product name (e.g. 普通預金) stands in until customers can set one.
             served.Add(new AccountSummary(ResourceIdentifiers.AccountId(caller.Keys, caller.Grant.ProviderId, account.Id), ResourceNames.Kind(account.Kind),
                 account.BranchName, AccountNumbers.Mask(account.AccountNumber), account.ProductName, ResourceNames.Currency));
-            events.Add(ReadEvent(http, caller, account.Id, now, "accounts"));
+            ResourceRecording.Served(http, ReadEvent(http, caller, account.Id, now, "accounts"));
         }
 
-        await audit.RecordAsync(events, cancellationToken);
         return TypedResults.Ok(new AccountList(served, held.AsOf.ToOffset(JapanTime.Offset), Stale(held), held.StaleReasonName));
     }
 
     private static async Task<IResult> GetBalanceAsync(
-        HttpContext http, string accountId, ResourceAccess access, AccountDataReader core, IAccountStateReporter states, DataReadAudit audit, TimeProvider clock,
+        HttpContext http, string accountId, ResourceAccess access, AccountDataReader core, IAccountStateReporter states, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         if (http.Request.Query.Count != 0)
@@ -121,7 +119,7 @@ public static class ResourceApi
             return ResourceProblems.Unavailable(http, unavailable);
         }
 
-        await audit.RecordAsync([ReadEvent(http, caller, id, clock.GetUtcNow(), "balance")], cancellationToken);
+        ResourceRecording.Served(http, ReadEvent(http, caller, id, clock.GetUtcNow(), "balance"));
         var balance = read.Value;
         var asOf = read.AsOf.ToOffset(JapanTime.Offset);
         return balance.Kind switch
@@ -136,7 +134,7 @@ public static class ResourceApi
     }
 
     private static async Task<IResult> GetTransactionsAsync(
-        HttpContext http, string accountId, ResourceAccess access, AccountDataReader core, IAccountStateReporter states, DataReadAudit audit,
+        HttpContext http, string accountId, ResourceAccess access, AccountDataReader core, IAccountStateReporter states,
         IOptions<ResourceApiOptions> options, IssuerOptions issuer, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (caller, refusal) = await access.AuthorizeAsync(http, TransactionsScopes, cancellationToken);
@@ -198,7 +196,7 @@ public static class ResourceApi
         detail.Detail!["from"] = query.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         detail.Detail["to"] = query.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         detail.Detail["count"] = items.Length;
-        await audit.RecordAsync([detail], cancellationToken);
+        ResourceRecording.Served(http, detail);
         return TypedResults.Ok(new TransactionPage(accountId, query.From, query.To, items, read.AsOf.ToOffset(JapanTime.Offset), Stale(read), read.StaleReasonName, next));
     }
 

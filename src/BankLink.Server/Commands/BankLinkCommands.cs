@@ -48,6 +48,7 @@ public static class BankLinkCommands
         root.Subcommands.Add(AuditCommands.Create(Guard));
         root.Subcommands.Add(OtpDeviceCommands.Create(Guard));
         root.Subcommands.Add(CustomerCommands.Create(Guard));
+        root.Subcommands.Add(OperatorCommands.Create(Guard));
 
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)

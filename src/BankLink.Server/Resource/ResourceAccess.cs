@@ -1,3 +1,4 @@
+using BankLink.Data.Operations.Dashboard;
 using BankLink.Data.Resource;
 using BankLink.Protocol.Primitives;
 using BankLink.Protocol.Resource;
@@ -12,14 +13,15 @@ public sealed record ResourceCaller(StoredToken Token, ResourceGrant Grant, Reso
 /// <summary>
 /// Everything the three account endpoints check before they read an account, in this order:
 /// 1. the DPoP-bound access token: DPoP scheme, proof for this method and URL, ath, key binding, token and grant
-///    alive, proof never seen before (<see cref="AccessTokenValidator"/>; 401 with the RFC 9449 challenge);
+///    alive (<see cref="AccessTokenValidator"/>; 401 with the RFC 9449 challenge); the proof's jti is recorded, and
+///    a replay refused, at the end of the request (<see cref="ResourceRecording"/>);
 /// 2. a customer's grant behind the token and one of the scopes the function needs (403 insufficient_scope);
 /// 3. the client's rate limit (429 with Retry-After), once the client is known and before any data is read;
 /// 4. the grant, its provider and its client still standing, read with the token and the grant's accounts (401).
 /// Every check reads PostgreSQL, so a revocation on any node stops the next request on every node.
 /// </summary>
 public sealed partial class ResourceAccess(
-    AccessTokenValidator validator, ResourceIdentifiers identifiers, ResourceRateLimiter limiter,
+    AccessTokenValidator validator, ResourceIdentifiers identifiers, ResourceRateLimiter limiter, RefusalCounter counts,
     IssuerOptions issuer, TimeProvider clock, ILogger<ResourceAccess> logger)
 {
     public async Task<(ResourceCaller? Caller, IResult? Refusal)> AuthorizeAsync(HttpContext http, string[] anyScope, CancellationToken cancellationToken)
@@ -28,15 +30,21 @@ public sealed partial class ResourceAccess(
         ArgumentNullException.ThrowIfNull(anyScope);
 
         // 1. The token and its proof: the htu is the public URI of this very path (RFC 9449 §4.3 item 9).
-        var result = await validator.ValidateAsync([.. http.Request.Headers.Authorization.Select(v => v ?? "")], [.. http.Request.Headers["DPoP"].Select(v => v ?? "")],
+        var result = await validator.CheckAsync([.. http.Request.Headers.Authorization.Select(v => v ?? "")], [.. http.Request.Headers["DPoP"].Select(v => v ?? "")],
             http.Request.Method, issuer.EndpointUri(http.Request.Path.ToUriComponent()), cancellationToken);
+        counts.RecordRequest(result.Token?.ClientId ?? result.RefusedToken?.ClientId);
         if (result.Error is not null)
         {
+            counts.Record(result.RefusedToken?.ClientId, ReasonOf(result.Error, result.RefusedToken));
             return (null, ResourceResults.Refuse(http, result.Error, result.Detail, logger));
         }
 
-        // 2. A customer's token (client_credentials tokens have no grant) with a scope of this function.
+        // The proof is good: its jti (and "last used" when due) is recorded at the end of the request, with its
+        // reads, whatever the answer (ResourceRecording).
         var token = result.Token!;
+        ResourceRecording.Begin(http, result.ProofUse!, result.LastUsedDue ? token.GrantId : null);
+
+        // 2. A customer's token (client_credentials tokens have no grant) with a scope of this function.
         if (token.GrantId is not { } grantId || !HasAnyScope(token.Scope, anyScope))
         {
             return (null, ResourceResults.Refuse(http, ErrorCatalogue.ScopeInsufficient, $"needs one of {string.Join(' ', anyScope)}, has {token.Scope}", logger));
@@ -57,11 +65,21 @@ public sealed partial class ResourceAccess(
             : null;
         if (grant is null || !grant.IsUsable)
         {
+            counts.Record(token.ClientId, token.Grant is { } ended && clock.GetUtcNow() >= ended.ExpiresAt ? RefusalReason.ConsentEnded : RefusalReason.Revoked);
             return (null, ResourceResults.Refuse(http, ErrorCatalogue.AccessTokenRevoked, $"grant {grantId} or its provider or client no longer stands", logger));
         }
 
         return (new ResourceCaller(token, grant, await identifiers.KeysAsync(cancellationToken)), null);
     }
+
+    /// <summary>How the operators' dashboard counts a refusal (issue 6: expired, revoked, wrong sender, consent ended).</summary>
+    private static RefusalReason ReasonOf(ProtocolError error, StoredToken? token) => error.Id switch
+    {
+        _ when error == ErrorCatalogue.AccessTokenExpired => RefusalReason.Expired,
+        _ when error == ErrorCatalogue.AccessTokenRevoked => token is { Status: StoredTokenStatus.Active, GrantActive: false } ? RefusalReason.ConsentEnded : RefusalReason.Revoked,
+        _ when error.Error is ProtocolConstants.Errors.InvalidDpopProof or ProtocolConstants.Errors.UseDpopNonce => RefusalReason.WrongSender,
+        _ => RefusalReason.Other,
+    };
 
     private static bool HasAnyScope(string scope, string[] anyScope)
     {

@@ -13,6 +13,7 @@ public static class ResourceServices
         builder.Services.AddSingleton<ResourceIdentifiers>();
         builder.Services.AddSingleton<ResourceRateLimiter>();
         builder.Services.AddSingleton<ResourceAccess>();
+        builder.Services.AddSingleton<ResourceRecording>();
         builder.Services.AddSingleton<IAccountStateReporter, LinkAccountStateReporter>();
         return builder;
     }

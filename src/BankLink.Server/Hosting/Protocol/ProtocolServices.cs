@@ -37,6 +37,8 @@ public static class ProtocolServices
         builder.Services.AddSingleton<BankLink.Server.Authorization.AuthorizationRequests>();
         builder.Services.AddHostedService<BankLink.Data.Keys.SigningKeyRotationService>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<BankLink.Data.Pruning.ExpiredRowPruner>());
+        builder.Services.AddOptions<BankLink.Data.Notifications.AccessTokenCacheOptions>().Bind(builder.Configuration.GetSection(BankLink.Data.Notifications.AccessTokenCacheOptions.SectionName));
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<BankLink.Data.Notifications.TokenStateFeed>());
         return builder;
     }
 }
