@@ -72,6 +72,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Keys.SigningKeyRing>();
         services.AddSingleton<Protocol.Stores.ISigningKeys>(provider => provider.GetRequiredService<Keys.SigningKeyRing>());
         Operations.OperationsServiceCollectionExtensions.AddBankLinkCustomerOperations(services);
+        Operations.OperatorActionsServiceCollectionExtensions.AddBankLinkOperatorActions(services);
         services.AddBankLinkOperators();
         services.AddDataProtection().SetApplicationName("BankLink");
         services.AddOptions<KeyManagementOptions>()

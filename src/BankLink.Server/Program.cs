@@ -50,7 +50,7 @@ static async Task<int> RunServerAsync(string[] args)
     app.MapUserInfoApi();
     app.MapGrantManagementApi();
     app.MapResourceApi();
-    app.MapAdminMeApi();
+    app.MapAdminApi();
     app.MapLanguageSwitch();
     app.MapRazorPages();
     app.LogListeningAddresses();

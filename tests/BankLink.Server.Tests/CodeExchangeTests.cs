@@ -249,6 +249,8 @@ public sealed class CodeExchangeTests : IAsyncLifetime
         Assert.EndsWith("BL2522", (await reuse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_uri").GetString(), StringComparison.Ordinal);
         Assert.Equal("revoked", await _database.ScalarAsync<string>("SELECT status FROM grants"));
         Assert.False((await IntrospectAsync(third)).GetProperty("active").GetBoolean());
+        Assert.Equal("refresh token reused", await _database.ScalarAsync<string>(
+            "SELECT detail::jsonb->>'reason' FROM audit_events WHERE event_type = 'link_revoked' AND actor_kind = 'system'"));
     }
 
     [Fact]

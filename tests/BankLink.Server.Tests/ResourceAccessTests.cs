@@ -138,6 +138,8 @@ public sealed class ResourceAccessTests : IAsyncLifetime
 
         var revoke = await _provider.CallResourceAsync(HttpMethod.Delete, "/grants/" + grantId, providerToken);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(_provider.ClientId, await _database.ScalarAsync<string>(
+            "SELECT actor_id FROM audit_events WHERE event_type = 'link_revoked' AND actor_kind = 'provider' AND grant_id = $1", Guid.Parse(grantId)));
 
         await AssertRefusedAsync(await _provider.CallResourceAsync(HttpMethod.Get, "/connect/userinfo", tokens.GetProperty("access_token").GetString()!),
             HttpStatusCode.Unauthorized, "invalid_token", "BL2704");

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace BankLink.Data.Stores;
 
 /// <summary>Tokens in PostgreSQL, looked up by the SHA-256 of their value.</summary>
-public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.AccessTokenCache cache) : ITokenStore
+public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.AccessTokenCache cache, Audit.AuditTrail audit) : ITokenStore
 {
     public async Task CreateAsync(StoredToken token, byte[] tokenHash, CancellationToken cancellationToken)
     {
@@ -151,7 +151,7 @@ public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.Access
         }
         else
         {
-            await RevokeGrantAsync(connection, transaction, grantId, "refresh token reused", now, cancellationToken);
+            await RevokeGrantAuditedAsync(connection, transaction, grantId, "refresh token reused", now, null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return RotationOutcome.ReuseDetected;
         }
@@ -161,12 +161,42 @@ public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.Access
         return RotationOutcome.Rotated;
     }
 
-    public async Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken, string? byClientId = null)
     {
+        ArgumentNullException.ThrowIfNull(reason);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await RevokeGrantAsync(connection, transaction, grantId, reason, now, cancellationToken);
+        await RevokeGrantAuditedAsync(connection, transaction, grantId, reason, now, byClientId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends the grant and writes <c>link_revoked</c> (the customer sees it in "my links", operators in the trail),
+    /// only when it was still active: a grant ended twice is recorded once.
+    /// </summary>
+    private async Task RevokeGrantAuditedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string reason, DateTimeOffset now,
+        string? byClientId, CancellationToken cancellationToken)
+    {
+        if (!await RevokeGrantAsync(connection, transaction, grantId, reason, now, cancellationToken))
+        {
+            return;
+        }
+
+        await using var read = new NpgsqlCommand("SELECT customer_id, provider_id, client_id FROM grants WHERE id = $1", connection, transaction);
+        read.Parameters.AddWithValue(grantId);
+        Guid customerId, providerId;
+        string clientId;
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (customerId, providerId, clientId) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2));
+        }
+
+        await audit.AppendAsync(connection, transaction, new Audit.AuditEvent(
+            Audit.AuditEventTypes.LinkRevoked, now,
+            byClientId is null ? Audit.AuditActorKinds.System : Audit.AuditActorKinds.Provider, byClientId ?? "token_endpoint",
+            CustomerId: customerId, ProviderId: providerId, ClientId: clientId, GrantId: grantId,
+            Detail: new System.Text.Json.Nodes.JsonObject { ["reason"] = reason }), cancellationToken);
     }
 
     /// <summary>

@@ -91,6 +91,10 @@ public interface ITokenStore
     /// </summary>
     Task<RotationOutcome> RotateRefreshTokenAsync(Guid presentedId, StoredToken successor, byte[] successorHash, TimeSpan leeway, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Ends a grant and every token it issued, in one transaction.</summary>
-    Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends a grant and every token it issued, in one transaction with its audit event: asked by the provider whose
+    /// client is <paramref name="byClientId"/> (grant management), or by BankLink itself when null (a code or
+    /// refresh token used twice, RFC 9700 §4.5 and §4.14).
+    /// </summary>
+    Task RevokeGrantAsync(Guid grantId, string reason, DateTimeOffset now, CancellationToken cancellationToken, string? byClientId = null);
 }

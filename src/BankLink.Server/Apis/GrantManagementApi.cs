@@ -25,7 +25,7 @@ public static class GrantManagementApi
         app.MapDelete(Path + "/{grantId}", (HttpContext http, string grantId, AccessTokenValidator validator, IGrantStore grants, ITokenStore tokens, IssuerOptions issuer, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
             HandleAsync(http, grantId, Scopes.GrantManagementRevoke, validator, grants, issuer, loggers, async grant =>
             {
-                await tokens.RevokeGrantAsync(grant.Id, "revoked by the provider (grant management)", clock.GetUtcNow(), ct);
+                await tokens.RevokeGrantAsync(grant.Id, "revoked by the provider (grant management)", clock.GetUtcNow(), ct, byClientId: grant.ClientId);
                 return TypedResults.NoContent();
             }, ct))
             .WithName("RevokeGrant");

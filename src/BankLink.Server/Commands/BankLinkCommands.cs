@@ -20,7 +20,7 @@ public static class BankLinkCommands
             TreatUnmatchedTokensAsErrors = false,
         };
         root.SetAction((parse, _) => UnknownCommand(parse.UnmatchedTokens) is { } unknown
-            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo, onboarding-token, signing-keys, audit, otp-devices, customers (see --help).")
+            ? Refuse($"Unknown command '{unknown}'. Commands: migrate, seed-demo, onboarding-token, signing-keys, audit, otp-devices, customers, accounts, providers, service-hours, approvals, operators (see --help).")
             : Guard(() => runServer([.. parse.UnmatchedTokens])));
 
         var migrate = new Command("migrate", "Apply pending schema migration scripts, then exit. Production runs this as its own step before new nodes start.")
@@ -49,6 +49,10 @@ public static class BankLinkCommands
         root.Subcommands.Add(OtpDeviceCommands.Create(Guard));
         root.Subcommands.Add(CustomerCommands.Create(Guard));
         root.Subcommands.Add(OperatorCommands.Create(Guard));
+        root.Subcommands.Add(AccountCommands.Create(Guard));
+        root.Subcommands.Add(ProviderCommands.Create(Guard));
+        root.Subcommands.Add(ServiceHoursCommands.Create(Guard));
+        root.Subcommands.Add(ApprovalCommands.Create(Guard));
 
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)

@@ -207,12 +207,13 @@ public sealed class AuditSearch(NpgsqlDataSource dataSource, AuditTrail audit, T
 
         if (query.From is { } from)
         {
-            Add("e.occurred_at >= $?", from, NpgsqlDbType.TimestampTz);
+            // Npgsql writes timestamptz from UTC instants only; callers may pass Japan time.
+            Add("e.occurred_at >= $?", from.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
 
         if (query.To is { } to)
         {
-            Add("e.occurred_at < $?", to, NpgsqlDbType.TimestampTz);
+            Add("e.occurred_at < $?", to.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
 
         return (where.ToString(), parameters);
