@@ -14,6 +14,7 @@ public static class ConsoleNavigation
         ("/console/onboarding-tokens", "Onboarding tokens"),
         ("/console/service-hours", "Service hours"),
         ("/console/audit", "Audit trail"),
+        ("/console/approvals", "Approvals"),
         ("/console/operators", "Operators"),
     ];
 
