@@ -59,6 +59,10 @@ public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.Access
         return token;
     }
 
+    /// <summary>
+    /// One query: the token, its grant's state, and, for access tokens only, what a resource checks (the grant's
+    /// accounts and the customer's number; codes and refresh tokens at the token endpoint need neither).
+    /// </summary>
     private async Task<StoredToken?> ReadByHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
@@ -67,9 +71,9 @@ public sealed class TokenStore(NpgsqlDataSource dataSource, Notifications.Access
                    g.id IS NULL OR (g.status = 'active' AND g.expires_at > now()),
                    g.provider_id, g.customer_id, g.scope, g.expires_at, g.last_used_at,
                    c.customer_number, coalesce(p.status = 'active' AND cl.status = 'active', false),
-                   ARRAY(SELECT a.account_id FROM grant_accounts a WHERE a.grant_id = g.id ORDER BY a.account_id)
+                   CASE WHEN t.kind = 'access_token' THEN ARRAY(SELECT a.account_id FROM grant_accounts a WHERE a.grant_id = g.id ORDER BY a.account_id) ELSE '{}'::uuid[] END
             FROM tokens t LEFT JOIN grants g ON g.id = t.grant_id
-            LEFT JOIN customers c ON c.id = g.customer_id
+            LEFT JOIN customers c ON c.id = g.customer_id AND t.kind = 'access_token'
             LEFT JOIN providers p ON p.id = g.provider_id
             LEFT JOIN clients cl ON cl.client_id = g.client_id
             WHERE t.token_hash = $1

@@ -50,13 +50,13 @@ public sealed record GrantSummary(Guid ProviderId, Guid CustomerId, string Scope
     /// <summary>When a provider last used the grant ("my links"), as written at most once a minute.</summary>
     public DateTimeOffset? LastUsedAt { get; init; }
 
-    /// <summary>The customer's number at the core (what a resource reads accounts by).</summary>
+    /// <summary>The customer's number at the core (what a resource reads accounts by); read with access tokens only.</summary>
     public string? CustomerNumber { get; init; }
 
     /// <summary>The grant's provider and client both still stand (neither suspended nor deleted).</summary>
     public bool ProviderAndClientActive { get; init; }
 
-    /// <summary>The accounts the grant names now.</summary>
+    /// <summary>The accounts the grant names now; read with access tokens only (empty for codes and refresh tokens).</summary>
     public IReadOnlyList<Guid> AccountIds { get; init; } = [];
 }
 
