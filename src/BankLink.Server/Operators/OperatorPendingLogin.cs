@@ -1,5 +1,5 @@
-using System.Text.Json;
 using BankLink.Data.Operators;
+using BankLink.Server.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace BankLink.Server.Operators;
@@ -10,56 +10,14 @@ namespace BankLink.Server.Operators;
 /// answer waits for step two, so a wrong password and a wrong code look the same. No secret is in it.
 /// </summary>
 public sealed class OperatorPendingLogin(IDataProtectionProvider dataProtection, TimeProvider clock)
+    : StepCookie<OperatorPendingLogin.State>(dataProtection, clock, Settings)
 {
     public const string CookieName = "banklink.console.login";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    private readonly ITimeLimitedDataProtector _protector =
-        dataProtection.CreateProtector("BankLink.Operator.PendingLogin.v1").ToTimeLimitedDataProtector();
+    private static readonly StepCookieSettings Settings = new(CookieName, "/console/login", SameSiteMode.Strict, Lifetime, "BankLink.Operator.PendingLogin.v1");
 
     public sealed record State(OperatorLoginOutcome Outcome, Guid? OperatorId);
 
-    public void Save(HttpContext http, State state)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        http.Response.Cookies.Append(CookieName, _protector.Protect(JsonSerializer.Serialize(state), clock.GetUtcNow() + Lifetime), Options(http));
-    }
-
-    /// <summary>The pending state, or null when there is none, it expired, or it was tampered with.</summary>
-    public State? Read(HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        if (http.Request.Cookies[CookieName] is not { Length: > 0 and < 4096 } value)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<State>(_protector.Unprotect(value, out var expiration)) is { } state && expiration > clock.GetUtcNow() ? state : null;
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    public static void Clear(HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        http.Response.Cookies.Delete(CookieName, Options(http));
-    }
-
-    private static CookieOptions Options(HttpContext http) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
-        Secure = http.Request.IsHttps,
-        Path = "/console/login",
-        IsEssential = true,
-    };
+    public static void Clear(HttpContext http) => Delete(http, Settings);
 }
