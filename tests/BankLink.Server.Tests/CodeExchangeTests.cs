@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -251,6 +252,11 @@ public sealed class CodeExchangeTests : IAsyncLifetime
         Assert.False((await IntrospectAsync(third)).GetProperty("active").GetBoolean());
         Assert.Equal("refresh token reused", await _database.ScalarAsync<string>(
             "SELECT detail::jsonb->>'reason' FROM audit_events WHERE event_type = 'link_revoked' AND actor_kind = 'system'"));
+
+        // The operators' dashboard counts the refusal (revoked) among the client's token requests.
+        await _app.Services.GetRequiredService<BankLink.Data.Operations.Dashboard.RefusalCounter>().FlushAsync(CancellationToken.None);
+        Assert.Equal(1, await _database.ScalarAsync<long>("SELECT coalesce(sum(count), 0)::bigint FROM refusal_counts WHERE reason = 'revoked'"));
+        Assert.True(await _database.ScalarAsync<long>("SELECT coalesce(sum(count), 0)::bigint FROM request_counts") >= 4);
     }
 
     [Fact]

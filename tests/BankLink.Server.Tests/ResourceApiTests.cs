@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -335,6 +336,12 @@ public sealed class ResourceApiTests : IAsyncLifetime
         await _app.ChangesArrivedAsync();
         AssertRefused(await CallAsync("GetBalance", path, token), HttpStatusCode.Unauthorized, "invalid_token", "BL2704");
         AssertRefused(await CallAsync("ListAccounts", "/accounts", token), HttpStatusCode.Unauthorized, "invalid_token", "BL2704");
+
+        // The operators' dashboard counts each refusal under its reason for this client (issue 6).
+        await _app.Services.GetRequiredService<BankLink.Data.Operations.Dashboard.RefusalCounter>().FlushAsync(CancellationToken.None);
+        var counted = await _database.ScalarAsync<string>(
+            "SELECT string_agg(reason || '=' || count, ',' ORDER BY reason) FROM refusal_counts WHERE client_id = $1", _provider.ClientId);
+        Assert.Equal("consent_ended=2,expired=1,wrong_sender=1", counted);
     }
 
     [Fact]
