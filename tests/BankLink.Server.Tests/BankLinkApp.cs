@@ -62,6 +62,8 @@ public sealed class BankLinkApp(string connectionString, IReadOnlyDictionary<str
         {
             next(app);
             app.Map("/_test/throw", branch => branch.Run(_ => throw new InvalidOperationException("secret internal detail")));
+            app.Map("/_test/database-down", branch => branch.Run(_ => throw new Npgsql.NpgsqlException("Failed to connect to 10.0.0.9:5432 (secret host)",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))));
             app.Map("/_test/read", branch => branch.Run(async context =>
             {
                 using var reader = new StreamReader(context.Request.Body);

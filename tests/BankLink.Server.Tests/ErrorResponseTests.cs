@@ -50,6 +50,17 @@ public sealed class ErrorResponseTests : IClassFixture<SchemaDatabase>, IAsyncLi
     }
 
     [Fact]
+    public async Task DatabaseOutOfReach_503ProblemWithRetryAfter_NoInternalDetail()
+    {
+        var response = await _app.CreateClient().GetAsync(new Uri("/_test/database-down", UriKind.Relative));
+
+        var problem = await HttpAssertions.AssertProblemAsync(response, 503);
+        Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+        Assert.DoesNotContain("secret host", problem.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EveryResponse_CarriesBaselineSecurityHeaders()
     {
         var response = await _app.CreateClient().GetAsync(new Uri("/", UriKind.Relative));

@@ -47,15 +47,38 @@ public static partial class HttpDefaults
         return app;
     }
 
+    /// <summary>What a 503 for an unreachable database asks clients to wait: long enough for a failover to settle.</summary>
+    private const string DatabaseRetryAfterSeconds = "5";
+
     public static WebApplication UseBankLinkErrors(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
         // Unhandled exceptions become a 500 problem with no detail (the log has it, under the request id);
-        // bad requests (malformed input, oversized bodies) become 400/413 problems, never a 500.
+        // bad requests (malformed input, oversized bodies) become 400/413 problems, never a 500; PostgreSQL out of
+        // reach (a refused or broken connection, a failover, an exhausted pool) is 503 with Retry-After (RFC 9110
+        // §15.6.4): the client did nothing wrong and may retry.
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.Response.Headers.ContainsKey("Retry-After"))
+                {
+                    context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds;
+                }
+
+                return Task.CompletedTask;
+            });
+            await next(context);
+        });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                Npgsql.NpgsqlException database when database.IsTransient || database is not Npgsql.PostgresException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         return app;
