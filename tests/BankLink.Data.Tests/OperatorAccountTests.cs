@@ -11,7 +11,8 @@ namespace BankLink.Data.Tests;
 
 /// <summary>
 /// Operator accounts on real PostgreSQL (issue 6): creation with generated secrets, the first admin, the two-factor
-/// login with its lockout and TOTP replay refusal (RFC 6238 §5.2), admin changes and their guards, and admin API keys.
+/// login with its lockout and TOTP replay refusal (RFC 6238 §5.2), admin changes and their guards, admin API keys, and
+/// an operator changing their own password (required after creation and after a reset).
 /// </summary>
 public sealed class OperatorAccountTests : ServicesOverDatabase<SchemaDatabase>
 {
@@ -254,6 +255,181 @@ public sealed class OperatorAccountTests : ServicesOverDatabase<SchemaDatabase>
         Assert.Equal(OperatorLoginOutcome.Wrong, (await LogInAsync(alice)).Outcome);
         Assert.Equal(OperatorLoginOutcome.Accepted, (await LogInAsync(reset)).Outcome);
         Assert.NotEqual(before, (await Authenticator.FindSessionAsync(alice.Operator.Id, None))!.CredentialStamp);
+    }
+
+    private Task<bool> MustChangeAsync(string loginId) =>
+        Database.ScalarAsync<bool>("SELECT must_change_password FROM operators WHERE login_id = $1", loginId);
+
+    private Task<string> PasswordHashAsync(string loginId) => Database.ScalarAsync<string>("SELECT password_hash FROM operators WHERE login_id = $1", loginId);
+
+    [Fact]
+    public async Task CreateAndReset_EveryGeneratedPasswordMustBeChanged()
+    {
+        var admin = await Store.CreateFirstAdminAsync("admin1", "Admin One", "command:tester", None);
+        var alice = await AddAsync("alice", OperatorRole.Viewer);
+        await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, "My own Passw0rd!", None);
+        var changed = await Store.FindAsync(alice.Operator.Id, None);
+        Assert.False(changed!.MustChangePassword);
+
+        await Store.ResetCredentialsAsync(ActorOf(admin), alice.Operator.Id, "forgot her password", None);
+
+        Assert.True(admin.Operator.MustChangePassword);
+        Assert.True(alice.Operator.MustChangePassword);
+        Assert.True((await Authenticator.FindSessionAsync(alice.Operator.Id, None))!.MustChangePassword);
+        Assert.True(await MustChangeAsync("alice"));
+        Assert.True(await MustChangeAsync("admin1"));
+    }
+
+    [Fact]
+    public async Task ChangeOwnPassword_Accepted_FlagClearedStampMovedAuditedAndOnlyTheNewPasswordWorks()
+    {
+        var alice = await AddAsync("alice", OperatorRole.Operator);
+        var before = (await Authenticator.FindSessionAsync(alice.Operator.Id, None))!;
+        const string chosen = "Kingfisher-over-the-river";
+
+        // The clock is not moved: the stamp must move all the same (two changes can fall on the same microsecond).
+        var result = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, chosen, None);
+        var after = (await Authenticator.FindSessionAsync(alice.Operator.Id, None))!;
+
+        Assert.Equal(OperatorPasswordChangeOutcome.Changed, result.Outcome);
+        Assert.Empty(result.NewPasswordProblems);
+        Assert.Equal(after, result.Session);
+        Assert.False(after.MustChangePassword);
+        Assert.True(after.CredentialStamp > before.CredentialStamp);
+        Assert.True(after.CredentialStamp >= Clock.GetUtcNow());
+        Assert.StartsWith("pbkdf2-sha512$", await PasswordHashAsync("alice"), StringComparison.Ordinal);
+        Assert.Equal(OperatorLoginOutcome.Wrong, (await LogInAsync(alice)).Outcome);
+        Assert.Equal(OperatorLoginOutcome.Accepted, (await LogInAsync(alice, password: chosen)).Outcome);
+        Assert.Equal(1, await AuditCountAsync(OperatorAuditEvents.OperatorPasswordChanged));
+        Assert.Equal("alice", await Database.ScalarAsync<string>("SELECT actor_id FROM audit_events WHERE event_type = 'operator_password_changed'"));
+        Assert.True(await Database.ScalarAsync<bool>(
+            "SELECT (detail::jsonb->>'was_required')::boolean FROM audit_events WHERE event_type = 'operator_password_changed'"));
+        var details = await Database.ScalarAsync<string>("SELECT string_agg(coalesce(detail, ''), ' ') FROM audit_events");
+        Assert.DoesNotContain(chosen, details, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.Password, details, StringComparison.Ordinal);
+        Assert.True((await Services.GetRequiredService<AuditVerifier>().VerifyAsync(None)).IsIntact);
+    }
+
+    [Fact]
+    public async Task ChangeOwnPassword_AgainLater_NotRequiredAndTheStampMovesAgain()
+    {
+        var alice = await AddAsync("alice", OperatorRole.Viewer);
+        var first = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, "First own Passw0rd", None);
+        Clock.Advance(TimeSpan.FromDays(30));
+
+        var second = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, "First own Passw0rd", "Second own Passw0rd", None);
+
+        Assert.Equal(OperatorPasswordChangeOutcome.Changed, second.Outcome);
+        Assert.Equal(Clock.GetUtcNow(), second.Session!.CredentialStamp);
+        Assert.True(second.Session.CredentialStamp > first.Session!.CredentialStamp);
+        Assert.False(await Database.ScalarAsync<bool>(
+            "SELECT (detail::jsonb->>'was_required')::boolean FROM audit_events WHERE event_type = 'operator_password_changed' ORDER BY id DESC LIMIT 1"));
+    }
+
+    [Theory]
+    [InlineData("Sh0rt!pass", "length")]
+    [InlineData("TOO-long-129", "length")]
+    [InlineData("lower and spaces", "classes")]
+    [InlineData("alllowercase", "classes")]
+    [InlineData("ALICE-Has-2-Keys", "login")]
+    [InlineData("Tab\there-Pa55", "control")]
+    public async Task ChangeOwnPassword_NewPasswordBreaksARule_RefusedNothingChangedNothingCounted(string newPassword, string rule)
+    {
+        var alice = await AddAsync("alice", OperatorRole.Viewer);
+        var hash = await PasswordHashAsync("alice");
+        newPassword = newPassword == "TOO-long-129" ? new string('A', 60) + new string('b', 60) + "123456789" : newPassword;
+
+        var result = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, newPassword, None);
+
+        Assert.Equal(OperatorPasswordChangeOutcome.NewPasswordRefused, result.Outcome);
+        var expected = rule switch
+        {
+            "length" => OperatorPasswordRules.LengthRule,
+            "classes" => OperatorPasswordRules.ClassesRule,
+            "login" => OperatorPasswordRules.LoginIdRule,
+            _ => OperatorPasswordRules.ControlRule,
+        };
+        Assert.Contains(expected, result.NewPasswordProblems);
+        Assert.Null(result.Session);
+        Assert.Equal(hash, await PasswordHashAsync("alice"));
+        Assert.True(await MustChangeAsync("alice"));
+        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT consecutive_failures FROM operators"));
+        Assert.Equal(0, await AuditCountAsync(OperatorAuditEvents.OperatorPasswordChanged));
+    }
+
+    [Fact]
+    public async Task ChangeOwnPassword_SameAsCurrent_Refused()
+    {
+        var alice = await AddAsync("alice", OperatorRole.Viewer);
+
+        var result = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, alice.Password, None);
+
+        Assert.Equal(OperatorPasswordChangeOutcome.NewPasswordRefused, result.Outcome);
+        Assert.Equal([OperatorPasswordRules.SameAsCurrentRule], result.NewPasswordProblems);
+    }
+
+    [Theory]
+    [InlineData("Tr0ub4dor&3x")] // 12 characters, four classes
+    [InlineData("Bluehour2727")] // three classes
+    [InlineData("correct horse battery staple")] // lower case and spaces only, but 20 characters or more
+    [InlineData("ねこがすきなオペレーターのパスワード20")] // letters of no case count as "other"; 20 or more anyway
+    public void PasswordRules_Accepted(string password) => Assert.Empty(OperatorPasswordRules.Problems(password, "alice", "Some-Old-Pass-1"));
+
+    [Fact]
+    public async Task ChangeOwnPassword_WrongCurrentPassword_CountsTowardTheLockoutLikeALoginFailure()
+    {
+        var alice = await AddAsync("alice", OperatorRole.Operator);
+        var hash = await PasswordHashAsync("alice");
+        await LogInAsync(alice, password: "wrong-password");
+        await LogInAsync(alice, code: WrongCode(alice));
+        var outcomes = new List<OperatorPasswordChangeOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            var result = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, "not-the-password", "Kingfisher-over-the-river", None);
+            outcomes.Add(result.Outcome);
+            Assert.Null(result.Session);
+        }
+
+        var rightAfterStop = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, "Kingfisher-over-the-river", None);
+
+        Assert.Equal([OperatorPasswordChangeOutcome.CurrentPasswordWrong, OperatorPasswordChangeOutcome.CurrentPasswordWrong, OperatorPasswordChangeOutcome.Stopped],
+            outcomes);
+        Assert.Equal(OperatorPasswordChangeOutcome.Stopped, rightAfterStop.Outcome);
+        Assert.Equal("stopped", await StatusAsync("alice"));
+        Assert.Equal(hash, await PasswordHashAsync("alice"));
+        Assert.True(await MustChangeAsync("alice"));
+        Assert.Equal(3, await AuditCountAsync(OperatorAuditEvents.OperatorPasswordChangeFailed));
+        Assert.Equal("current_password", await Database.ScalarAsync<string>(
+            "SELECT detail::jsonb->>'last_factor' FROM audit_events WHERE event_type = 'operator_stopped'"));
+        Assert.Equal(0, await AuditCountAsync(OperatorAuditEvents.OperatorPasswordChanged));
+        Assert.Equal(OperatorLoginOutcome.Stopped, (await LogInAsync(alice)).Outcome);
+    }
+
+    [Fact]
+    public async Task ChangeOwnPassword_WrongCurrentAndABadNewPassword_BothReported()
+    {
+        var alice = await AddAsync("alice", OperatorRole.Viewer);
+
+        var result = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, "not-the-password", "short", None);
+
+        Assert.Equal(OperatorPasswordChangeOutcome.CurrentPasswordWrong, result.Outcome);
+        Assert.Contains(OperatorPasswordRules.LengthRule, result.NewPasswordProblems);
+        Assert.Equal(1, await Database.ScalarAsync<int>("SELECT consecutive_failures FROM operators"));
+    }
+
+    [Fact]
+    public async Task ChangeOwnPassword_DisabledOperatorOrUnknownId_StoppedAndNothingCounted()
+    {
+        var alice = await AddAsync("alice", OperatorRole.Viewer);
+        await Store.DisableAsync(Command, alice.Operator.Id, "left the bank", None);
+
+        var disabled = await Store.ChangeOwnPasswordAsync(alice.Operator.Id, alice.Password, "Kingfisher-over-the-river", None);
+        var unknown = await Store.ChangeOwnPasswordAsync(Guid.NewGuid(), alice.Password, "Kingfisher-over-the-river", None);
+
+        Assert.Equal(OperatorPasswordChangeOutcome.Stopped, disabled.Outcome);
+        Assert.Equal(OperatorPasswordChangeOutcome.Stopped, unknown.Outcome);
+        Assert.Equal(0, await Database.ScalarAsync<int>("SELECT consecutive_failures FROM operators"));
+        Assert.True(await MustChangeAsync("alice"));
     }
 
     [Fact]

@@ -234,7 +234,8 @@ public sealed class OperatorConsoleTests : IAsyncLifetime
         Assert.Contains("new.viewer", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(password, listed, StringComparison.Ordinal);
         Assert.DoesNotContain(secret[..8], listed, StringComparison.Ordinal);
-        Assert.Equal("/console", login.Headers.Location!.OriginalString);
+        // A generated password was just shown to the admin: the newcomer's first stop is choosing their own.
+        Assert.Equal("/console/password", login.Headers.Location!.OriginalString);
         Assert.Equal("joined the desk", await _database.ScalarAsync<string>(
             "SELECT detail::jsonb->>'reason' FROM audit_events WHERE event_type = 'operator_created' AND detail::jsonb->>'login_id' = 'new.viewer'"));
         Assert.Equal(admin.LoginId, await _database.ScalarAsync<string>(

@@ -7,6 +7,7 @@ using BankLink.Domain.Operators;
 using BankLink.Domain.Otp;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace BankLink.Server.Tests;
 
@@ -29,14 +30,29 @@ public static class OperatorTestAccounts
     private static readonly ConditionalWeakTable<WebApplicationFactory<Program>, ConcurrentDictionary<Guid, Lazy<Task<HttpClient>>>> Sessions = [];
     private static int _counter;
 
-    /// <summary>Creates an active operator of <paramref name="role"/> with an API key valid 30 days.</summary>
-    public static async Task<OperatorTestAccount> CreateAsync(WebApplicationFactory<Program> app, OperatorRole role, string? loginId = null)
+    /// <summary>
+    /// Creates an active operator of <paramref name="role"/> with an API key valid 30 days, ready for the console: unless
+    /// <paramref name="mustChangePassword"/>, its must-change-password flag is cleared as if the operator had chosen their
+    /// own password already (straight in the database: a real change costs two PBKDF2 runs, and many tests make several
+    /// operators; the change itself is tested in OperatorPasswordChangeTests). <see cref="OperatorTestAccount.Password"/>
+    /// is the password the operator logs in with either way.
+    /// </summary>
+    public static async Task<OperatorTestAccount> CreateAsync(
+        WebApplicationFactory<Program> app, OperatorRole role, string? loginId = null, bool mustChangePassword = false)
     {
         ArgumentNullException.ThrowIfNull(app);
         var actor = OperatorActor.Command("tests");
         loginId ??= $"{role.ToName()}{Interlocked.Increment(ref _counter)}";
         var credentials = await app.Services.GetRequiredService<OperatorStore>()
             .CreateAsync(actor, loginId, $"Test {role.ToName()} {loginId}", role, "made for a test", CancellationToken.None);
+        if (!mustChangePassword)
+        {
+            await using var clear = app.Services.GetRequiredService<NpgsqlDataSource>()
+                .CreateCommand("UPDATE operators SET must_change_password = false WHERE id = $1");
+            clear.Parameters.AddWithValue(credentials.Operator.Id);
+            await clear.ExecuteNonQueryAsync();
+        }
+
         var key = await app.Services.GetRequiredService<OperatorApiKeys>()
             .IssueAsync(actor, credentials.Operator.Id, "tests", TimeSpan.FromDays(30), reason: null, CancellationToken.None);
         return new OperatorTestAccount(credentials.Operator.Id, credentials.Operator.LoginId, role, credentials.Password, credentials.TotpSecretBase32, key.Key);

@@ -27,6 +27,12 @@ public static class OperatorAuditEvents
     /// <summary>A new password and TOTP seed: every open console session of the operator ends.</summary>
     public const string OperatorCredentialsReset = "operator_credentials_reset";
 
+    /// <summary>An operator chose their own password (never in the detail): their other console sessions end.</summary>
+    public const string OperatorPasswordChanged = "operator_password_changed";
+
+    /// <summary>A wrong current password when changing one's own: counts toward the lockout like a failed login.</summary>
+    public const string OperatorPasswordChangeFailed = "operator_password_change_failed";
+
     public const string OperatorApiKeyIssued = "operator_api_key_issued";
     public const string OperatorApiKeyRevoked = "operator_api_key_revoked";
 }

@@ -41,7 +41,7 @@ public sealed record OperatorLoginResult(OperatorLoginOutcome Outcome, Guid? Ope
 /// password), one failure counter for both factors that returns to zero only after a complete login, and
 /// <see cref="OperatorSecurityOptions.MaxConsecutiveFailures"/> failures in a row stop the operator.
 /// </summary>
-public sealed partial class OperatorAuthenticator(
+public sealed class OperatorAuthenticator(
     NpgsqlDataSource dataSource,
     ClientAddressThrottle throttle,
     OperatorSeedProtector seedProtector,
@@ -109,8 +109,8 @@ public sealed partial class OperatorAuthenticator(
                 if (await reader.ReadAsync(cancellationToken))
                 {
                     state = ReadSession(reader);
-                    protectedSeed = reader.GetString(6);
-                    lastStep = reader.IsDBNull(7) ? null : reader.GetInt64(7);
+                    protectedSeed = reader.GetString(SessionColumnCount);
+                    lastStep = reader.IsDBNull(SessionColumnCount + 1) ? null : reader.GetInt64(SessionColumnCount + 1);
                 }
             }
 
@@ -145,7 +145,7 @@ public sealed partial class OperatorAuthenticator(
 
     /// <summary>
     /// The operator a console session belongs to, as it is now: the cookie is checked against it on every request, so a
-    /// disabled or stopped operator, a changed role or reset credentials take effect at once.
+    /// disabled or stopped operator, a changed role, reset credentials or a password still to be changed take effect at once.
     /// </summary>
     public async Task<OperatorSessionState?> FindSessionAsync(Guid operatorId, CancellationToken cancellationToken)
     {
@@ -155,15 +155,18 @@ public sealed partial class OperatorAuthenticator(
         return await reader.ReadAsync(cancellationToken) ? ReadSession(reader) : null;
     }
 
-    private const string SessionColumns = "id, login_id, display_name, role, status, password_changed_at";
+    internal const string SessionColumns = "id, login_id, display_name, role, status, password_changed_at, must_change_password";
 
-    private static OperatorSessionState ReadSession(NpgsqlDataReader reader) => new(
+    private const int SessionColumnCount = 7;
+
+    internal static OperatorSessionState ReadSession(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
         reader.GetString(1),
         reader.GetString(2),
         OperatorRoles.TryParse(reader.GetString(3), out var role) ? role : 0,
         OperatorStatuses.Parse(reader.GetString(4)),
-        reader.GetFieldValue<DateTimeOffset>(5));
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetBoolean(6));
 
     private long? MatchingStep(string protectedSeed, string? code)
     {
@@ -195,34 +198,7 @@ public sealed partial class OperatorAuthenticator(
         var stoppedNow = false;
         if (operatorId is { } id)
         {
-            // One statement: concurrent wrong attempts on several nodes each add one, and exactly one reaches the limit.
-            await using (var update = new NpgsqlCommand("""
-                UPDATE operators SET
-                    consecutive_failures = consecutive_failures + 1,
-                    status = CASE WHEN consecutive_failures + 1 >= $2 THEN 'stopped' ELSE status END,
-                    status_changed_at = CASE WHEN consecutive_failures + 1 >= $2 THEN $3 ELSE status_changed_at END
-                WHERE id = $1 AND status = 'active'
-                RETURNING consecutive_failures, status, login_id
-                """, connection, transaction))
-            {
-                update.Parameters.AddWithValue(id);
-                update.Parameters.AddWithValue(max);
-                update.Parameters.AddWithValue(now);
-                await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    failures = reader.GetInt32(0);
-                    stoppedNow = reader.GetString(1) == "stopped";
-                    loginId = reader.GetString(2);
-                }
-            }
-
-            if (loginId is null)
-            {
-                await using var find = new NpgsqlCommand("SELECT login_id FROM operators WHERE id = $1", connection, transaction);
-                find.Parameters.AddWithValue(id);
-                loginId = await find.ExecuteScalarAsync(cancellationToken) as string;
-            }
+            (failures, stoppedNow, loginId) = await OperatorLockout.CountFailureAsync(connection, transaction, id, max, now, cancellationToken);
         }
 
         // The login ID typed is recorded only when it names an operator: an unknown one may be a password typed into
@@ -240,18 +216,13 @@ public sealed partial class OperatorAuthenticator(
 
         if (stoppedNow)
         {
-            await auditTrail.AppendAsync(connection, transaction, new AuditEvent(
-                OperatorAuditEvents.OperatorStopped, now, AuditActorKinds.System, null,
-                Detail: new JsonObject
-                {
-                    ["operator_id"] = operatorId.ToString(), ["login_id"] = loginId, ["consecutive_failures"] = failures, ["last_factor"] = factor,
-                }), cancellationToken);
+            await OperatorLockout.AppendStoppedAsync(auditTrail, connection, transaction, operatorId!.Value, loginId, failures, factor, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         if (stoppedNow)
         {
-            LogOperatorStopped(logger, loginId!, failures!.Value);
+            OperatorLockout.LogOperatorStopped(logger, loginId!, failures!.Value);
         }
 
         return operatorId is null ? OperatorLoginOutcome.Wrong
@@ -279,9 +250,4 @@ public sealed partial class OperatorAuthenticator(
     {
         public override string ToString() => $"OperatorCredentialRecord {{ Id = {Id}, Status = {Status} }}";
     }
-
-    /// <summary>Stable event id 6230: a stopped operator is something the bank's security team looks at.</summary>
-    [LoggerMessage(EventId = 6230, EventName = "OperatorStopped", Level = LogLevel.Warning,
-        Message = "Operator {LoginId} was stopped after {Failures} wrong passwords or codes in a row; an admin must re-activate them")]
-    private static partial void LogOperatorStopped(ILogger logger, string loginId, int failures);
 }

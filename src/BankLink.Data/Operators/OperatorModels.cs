@@ -48,7 +48,8 @@ public sealed record OperatorSummary(
     string CreatedBy,
     DateTimeOffset? LastLoginAt,
     DateTimeOffset PasswordChangedAt,
-    DateTimeOffset? StatusChangedAt);
+    DateTimeOffset? StatusChangedAt,
+    bool MustChangePassword);
 
 /// <summary>
 /// A new operator's (or a reset operator's) secrets, returned this once for the admin to hand over: a generated password
@@ -62,8 +63,13 @@ public sealed record OperatorCredentials(OperatorSummary Operator, string Passwo
     public override string ToString() => $"OperatorCredentials {{ LoginId = {Operator.LoginId} }}";
 }
 
-/// <summary>What a console session is checked against on every request: the operator's current role, status and credential stamp.</summary>
-public sealed record OperatorSessionState(Guid OperatorId, string LoginId, string DisplayName, OperatorRole Role, OperatorStatus Status, DateTimeOffset CredentialStamp);
+/// <summary>
+/// What a console session is checked against on every request: the operator's current role, status and credential stamp,
+/// and whether they must still replace a generated password (<see cref="MustChangePassword"/>: the console then opens
+/// only the password page for them).
+/// </summary>
+public sealed record OperatorSessionState(
+    Guid OperatorId, string LoginId, string DisplayName, OperatorRole Role, OperatorStatus Status, DateTimeOffset CredentialStamp, bool MustChangePassword);
 
 /// <summary>An admin API key as lists show it: never the key or its hash.</summary>
 public sealed record OperatorApiKeySummary(

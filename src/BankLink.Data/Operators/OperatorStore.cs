@@ -6,6 +6,7 @@ using BankLink.Data.Operations;
 using BankLink.Domain.Operators;
 using BankLink.Domain.Otp;
 using BankLink.Domain.Security;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,10 +16,17 @@ namespace BankLink.Data.Operators;
 /// Operator accounts (issue 6: bank staff, separate from customers): creating them with a generated password and TOTP
 /// seed returned once, listing and finding them, and an admin's changes (role, disable, re-activate, reset credentials).
 /// Every change commits with its audit event, carries the acting admin's reason, and is refused (with
-/// <see cref="OperationRefusedException"/>) when it would leave the bank without an active admin.
+/// <see cref="OperationRefusedException"/>) when it would leave the bank without an active admin. A generated password
+/// has been seen by whoever created or reset the account, so both set must_change_password, and the operator then
+/// chooses their own (<see cref="ChangeOwnPasswordAsync"/>).
 /// </summary>
 public sealed class OperatorStore(
-    NpgsqlDataSource dataSource, OperatorSeedProtector seedProtector, AuditTrail auditTrail, IOptions<OperatorSecurityOptions> options, TimeProvider clock)
+    NpgsqlDataSource dataSource,
+    OperatorSeedProtector seedProtector,
+    AuditTrail auditTrail,
+    IOptions<OperatorSecurityOptions> options,
+    TimeProvider clock,
+    ILogger<OperatorStore> logger)
 {
     /// <summary>
     /// Serialises every change to operator accounts (rare, by hand): "is this the last active admin?" and "is there an
@@ -27,7 +35,7 @@ public sealed class OperatorStore(
     private const long AccountsLockKey = 0x424C_4F70_6572_6174;
 
     internal const string Columns =
-        "id, login_id, display_name, role, status, consecutive_failures, created_at, created_by, last_login_at, password_changed_at, status_changed_at";
+        "id, login_id, display_name, role, status, consecutive_failures, created_at, created_by, last_login_at, password_changed_at, status_changed_at, must_change_password";
 
     /// <summary>
     /// Creates the first admin from the command line (nobody ships with a default password). Refused with
@@ -179,6 +187,7 @@ public sealed class OperatorStore(
     /// An admin gives another operator a new generated password and TOTP seed (lost phone, forgotten password), returned
     /// this once. The old ones stop working at once, and every open console session of the operator ends (the
     /// credential stamp moves). The status is not changed: a stopped operator also needs <see cref="ReactivateAsync"/>.
+    /// The admin has seen the new password, so the operator must replace it at their next login (must_change_password).
     /// </summary>
     public async Task<OperatorCredentials> ResetCredentialsAsync(OperatorActor actor, Guid operatorId, string reason, CancellationToken cancellationToken)
     {
@@ -188,8 +197,9 @@ public sealed class OperatorStore(
             var summary = await ChangeAsync(actor, operatorId, reason, async (connection, transaction, target, why) =>
             {
                 await ExecuteAsync(connection, transaction, """
+                    -- GREATEST: the stamp moves even when the clock has not (two changes in one microsecond, a held test clock).
                     UPDATE operators SET password_hash = $2, protected_totp_seed = $3, last_totp_step = NULL, consecutive_failures = 0,
-                                         password_changed_at = $4
+                                         must_change_password = true, password_changed_at = GREATEST($4, password_changed_at + interval '1 microsecond')
                     WHERE id = $1
                     """, cancellationToken, target.Id, secrets.PasswordHash, seedProtector.Protect(secrets.Seed), clock.GetUtcNow());
                 return (OperatorAuditEvents.OperatorCredentialsReset, new JsonObject { ["reason"] = why });
@@ -200,6 +210,92 @@ public sealed class OperatorStore(
         {
             CryptographicOperations.ZeroMemory(secrets.Seed);
         }
+    }
+
+    /// <summary>
+    /// An operator replaces their own password, from their console session. The current password is checked first: a
+    /// wrong one changes nothing and counts toward the lockout exactly as a failed login does (the attempt that reaches
+    /// the limit stops the operator, and their session ends). The new one must keep <see cref="OperatorPasswordRules"/>;
+    /// it is stored as a <see cref="SecretHasher"/> hash, must_change_password is cleared and the credential stamp
+    /// (password_changed_at) moves, so every other console session of the operator ends at its next request; the caller
+    /// re-issues the current session with <see cref="OperatorPasswordChangeResult.Session"/>. The failure counter is not
+    /// reset here: only a complete login (password and code) resets it. Admin API keys are not touched.
+    /// </summary>
+    public async Task<OperatorPasswordChangeResult> ChangeOwnPasswordAsync(
+        Guid operatorId, string? currentPassword, string? newPassword, CancellationToken cancellationToken)
+    {
+        string loginId, storedHash;
+        await using (var find = dataSource.CreateCommand("SELECT login_id, password_hash, status FROM operators WHERE id = $1"))
+        {
+            find.Parameters.AddWithValue(operatorId);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || OperatorStatuses.Parse(reader.GetString(2)) != OperatorStatus.Active)
+            {
+                // Nothing is counted: the session of a stopped, disabled or removed operator ends at this request anyway.
+                return OperatorPasswordChangeResult.Of(OperatorPasswordChangeOutcome.Stopped);
+            }
+
+            loginId = reader.GetString(0);
+            storedHash = reader.GetString(1);
+        }
+
+        // Both checks before any transaction opens: PBKDF2 takes a while. Every rule the new password breaks is reported
+        // either way; whether the current password was right is answered only once its failure is counted.
+        var typed = currentPassword is { Length: > 0 and <= OperatorPasswordRules.MaxLength } ? currentPassword : "";
+        var right = SecretHasher.Verify(typed, storedHash) && typed.Length > 0;
+        var problems = OperatorPasswordRules.Problems(newPassword, loginId, currentPassword);
+        if (!right)
+        {
+            return OperatorPasswordChangeResult.Of(await RecordWrongCurrentPasswordAsync(operatorId, cancellationToken), problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            return OperatorPasswordChangeResult.Of(OperatorPasswordChangeOutcome.NewPasswordRefused, problems);
+        }
+
+        var newHash = SecretHasher.Hash(newPassword!);
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        OperatorSessionState? changed = null;
+        var required = false;
+        await using (var update = new NpgsqlCommand($"""
+            WITH before AS (SELECT id AS before_id, must_change_password AS was_required FROM operators WHERE id = $1 FOR UPDATE)
+            UPDATE operators SET password_hash = $2, must_change_password = false,
+                                 password_changed_at = GREATEST($3, password_changed_at + interval '1 microsecond')
+            FROM before
+            WHERE id = before_id AND status = 'active' AND password_hash = $4
+            RETURNING {OperatorAuthenticator.SessionColumns}, was_required
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue(operatorId);
+            update.Parameters.AddWithValue(newHash);
+            update.Parameters.AddWithValue(now);
+            update.Parameters.AddWithValue(storedHash);
+            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                changed = OperatorAuthenticator.ReadSession(reader);
+                required = reader.GetBoolean(7);
+            }
+        }
+
+        if (changed is null)
+        {
+            // Between the check and the update the password was reset or changed in another session, or the operator
+            // was stopped: what was checked is no longer the current password. Nothing changes; that session is over.
+            return OperatorPasswordChangeResult.Of(OperatorPasswordChangeOutcome.Stopped);
+        }
+
+        await auditTrail.AppendAsync(connection, transaction, new AuditEvent(
+            OperatorAuditEvents.OperatorPasswordChanged, now, AuditActorKinds.Operator, loginId,
+            Detail: new JsonObject
+            {
+                ["operator_id"] = operatorId.ToString(), ["login_id"] = loginId, ["was_required"] = required, ["other_sessions_ended"] = true,
+            }), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new OperatorPasswordChangeResult(OperatorPasswordChangeOutcome.Changed, [], changed);
     }
 
     /// <summary>The role and reason checks every admin change makes, before anything is read.</summary>
@@ -240,7 +336,8 @@ public sealed class OperatorStore(
         reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
         reader.GetFieldValue<DateTimeOffset>(9),
-        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        reader.GetBoolean(11));
 
     private async Task<OperatorSummary> ChangeAsync(
         OperatorActor actor, Guid operatorId, string reason,
@@ -280,6 +377,35 @@ public sealed class OperatorStore(
         return changed;
     }
 
+    /// <summary>One failure toward the operator's lockout, with its audit event (and operator_stopped when it reaches the limit).</summary>
+    private async Task<OperatorPasswordChangeOutcome> RecordWrongCurrentPasswordAsync(Guid operatorId, CancellationToken cancellationToken)
+    {
+        const string factor = "current_password";
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (failures, stoppedNow, loginId) = await OperatorLockout.CountFailureAsync(
+            connection, transaction, operatorId, options.Value.MaxConsecutiveFailures, now, cancellationToken);
+        await auditTrail.AppendAsync(connection, transaction, new AuditEvent(
+            OperatorAuditEvents.OperatorPasswordChangeFailed, now, AuditActorKinds.Operator, loginId,
+            Detail: new JsonObject
+            {
+                ["factor"] = factor, ["operator_id"] = operatorId.ToString(), ["login_id"] = loginId, ["consecutive_failures"] = failures,
+            }), cancellationToken);
+        if (stoppedNow)
+        {
+            await OperatorLockout.AppendStoppedAsync(auditTrail, connection, transaction, operatorId, loginId, failures, factor, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (stoppedNow)
+        {
+            OperatorLockout.LogOperatorStopped(logger, loginId!, failures!.Value);
+        }
+
+        return failures is null || stoppedNow ? OperatorPasswordChangeOutcome.Stopped : OperatorPasswordChangeOutcome.CurrentPasswordWrong;
+    }
+
     /// <summary>Refuses a change that would take the last active admin away (nobody could manage operators any more).</summary>
     private static async Task RefuseLosingLastAdminAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OperatorSummary target, CancellationToken cancellationToken)
     {
@@ -314,8 +440,9 @@ public sealed class OperatorStore(
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO operators (id, login_id, display_name, role, status, password_hash, protected_totp_seed, created_at, created_by, password_changed_at)
-            VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $7)
+            INSERT INTO operators (id, login_id, display_name, role, status, password_hash, protected_totp_seed, created_at, created_by, password_changed_at,
+                                   must_change_password)
+            VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $7, true)
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue(id);

@@ -29,7 +29,8 @@ public static class OperatorAuthentication
 
     /// <summary>
     /// The operator console and the admin API's authentication: schemes, role policies, the console's login state and
-    /// page conventions (every page under /console needs at least a viewer, sends no-store, a strict CSP, no framing).
+    /// page conventions (every page under /console needs at least a viewer, sends no-store, a strict CSP, no framing,
+    /// and opens only the password page while the operator must replace a generated password).
     /// </summary>
     public static IServiceCollection AddOperatorConsole(this IServiceCollection services)
     {
@@ -47,7 +48,11 @@ public static class OperatorAuthentication
             options.Conventions.AuthorizeFolder("/Console", OperatorPolicies.Viewer);
             options.Conventions.AllowAnonymousToPage("/Console/Login");
             options.Conventions.AllowAnonymousToPage("/Console/LoginOtp");
-            options.Conventions.AddFolderApplicationModelConvention("/Console", model => model.Filters.Add(new ConsolePageHeaders()));
+            options.Conventions.AddFolderApplicationModelConvention("/Console", model =>
+            {
+                model.Filters.Add(new ConsolePageHeaders());
+                model.Filters.Add(new ConsolePasswordGate());
+            });
         });
         return services;
     }

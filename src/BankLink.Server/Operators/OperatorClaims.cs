@@ -14,8 +14,17 @@ internal static class OperatorClaims
     public const string DisplayName = "bl:operator_name";
     public const string AuthTime = "bl:auth_time";
 
-    /// <summary>The operator's password_changed_at when the session began: a credential reset ends the session.</summary>
+    /// <summary>
+    /// The operator's password_changed_at when the session began (or when this session changed the password): a
+    /// credential reset, or a password change in another session, ends the session.
+    /// </summary>
     public const string CredentialStamp = "bl:credential_stamp";
+
+    /// <summary>
+    /// Present ("true") while the operator still has a generated password: the console opens only the password page
+    /// (<see cref="ConsolePasswordGate"/>). Set from the database on every request, never trusted from the cookie.
+    /// </summary>
+    public const string MustChangePassword = "bl:must_change_password";
 
     public const string ApiKeyId = "bl:api_key_id";
 
@@ -37,6 +46,11 @@ internal static class OperatorClaims
 
         return new OperatorActor(id, loginId, role);
     }
+
+    /// <summary>Whether <paramref name="principal"/> is a console session that must change its password first (never an API key's).</summary>
+    public static bool MustChangePasswordIn(ClaimsPrincipal? principal) =>
+        principal?.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == OperatorAuthentication.CookieScheme
+            && i.HasClaim(MustChangePassword, "true")) == true;
 
     public static string Ticks(DateTimeOffset instant) => instant.UtcTicks.ToString(CultureInfo.InvariantCulture);
 }

@@ -34,4 +34,11 @@ public static class OperatorHttpContextExtensions
         ArgumentNullException.ThrowIfNull(http);
         return OperatorClaims.Read(http.User) is null ? null : http.User.FindFirst(OperatorClaims.DisplayName)?.Value;
     }
+
+    /// <summary>Whether the console session's operator must replace a generated password before anything else (<see cref="ConsolePasswordGate"/>).</summary>
+    public static bool MustChangeOperatorPassword(this HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return OperatorClaims.MustChangePasswordIn(http.User);
+    }
 }

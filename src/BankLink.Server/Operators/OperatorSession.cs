@@ -12,8 +12,9 @@ namespace BankLink.Server.Operators;
 /// The operator's console session: a cookie of its own (not the customers'), sent only to /console, HttpOnly,
 /// SameSite=Strict (no other site can make the browser send it, RFC 6265bis §5.4.7), Secure when the issuer is https,
 /// idle for at most 15 minutes and never older than 8 hours. Every request re-reads the operator: a stopped or disabled
-/// operator, a reset of their credentials or the end of the 8 hours ends the session at once, and the role the page sees
-/// is the role the database has now.
+/// operator, a reset of their credentials, a password change in another session or the end of the 8 hours ends the
+/// session at once, and the role the page sees (and whether the operator must change their password first) is what the
+/// database has now.
 /// </summary>
 public static class OperatorSession
 {
@@ -47,17 +48,40 @@ public static class OperatorSession
         return http.SignInAsync(OperatorAuthentication.CookieScheme, Principal(state, authTime));
     }
 
+    /// <summary>
+    /// Re-issues the current session after the operator changed their own password: a new cookie with the new credential
+    /// stamp (the operator's other sessions, still on the old one, end at their next request) and the same login time,
+    /// so a password change never stretches the 8 hours.
+    /// </summary>
+    public static Task RenewAfterPasswordChangeAsync(HttpContext http, OperatorSessionState state)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(state);
+        var authSeconds = long.Parse(http.User.FindFirstValue(OperatorClaims.AuthTime)
+            ?? throw new InvalidOperationException("No console session to renew."), NumberStyles.None, CultureInfo.InvariantCulture);
+        return SignInAsync(http, state, DateTimeOffset.FromUnixTimeSeconds(authSeconds));
+    }
+
     public static Task SignOutAsync(HttpContext http) => http.SignOutAsync(OperatorAuthentication.CookieScheme);
 
-    private static ClaimsPrincipal Principal(OperatorSessionState state, DateTimeOffset authTime) => new(new ClaimsIdentity(
-    [
-        new Claim(OperatorClaims.OperatorId, state.OperatorId.ToString()),
-        new Claim(OperatorClaims.LoginId, state.LoginId),
-        new Claim(OperatorClaims.DisplayName, state.DisplayName),
-        new Claim(OperatorClaims.Role, state.Role.ToName()),
-        new Claim(OperatorClaims.AuthTime, authTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-        new Claim(OperatorClaims.CredentialStamp, OperatorClaims.Ticks(state.CredentialStamp)),
-    ], OperatorAuthentication.CookieScheme, OperatorClaims.LoginId, OperatorClaims.Role));
+    private static ClaimsPrincipal Principal(OperatorSessionState state, DateTimeOffset authTime)
+    {
+        List<Claim> claims =
+        [
+            new Claim(OperatorClaims.OperatorId, state.OperatorId.ToString()),
+            new Claim(OperatorClaims.LoginId, state.LoginId),
+            new Claim(OperatorClaims.DisplayName, state.DisplayName),
+            new Claim(OperatorClaims.Role, state.Role.ToName()),
+            new Claim(OperatorClaims.AuthTime, authTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new Claim(OperatorClaims.CredentialStamp, OperatorClaims.Ticks(state.CredentialStamp)),
+        ];
+        if (state.MustChangePassword)
+        {
+            claims.Add(new Claim(OperatorClaims.MustChangePassword, "true"));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, OperatorAuthentication.CookieScheme, OperatorClaims.LoginId, OperatorClaims.Role));
+    }
 
     /// <summary>
     /// Runs on every request that presents the cookie: one primary-key read of the operator. A session is only as good as

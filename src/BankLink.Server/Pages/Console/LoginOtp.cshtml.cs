@@ -8,7 +8,8 @@ namespace BankLink.Server.Pages.OperatorConsole;
 /// <summary>
 /// Console login step two: the TOTP code. The code is checked only when step one proved the operator (a code typed after
 /// a wrong password moves no counter twice); any failure goes back to step one with one message for every factor. On
-/// success the operator gets a new session cookie.
+/// success the operator gets a new session cookie, and goes to the password page first while they still have a
+/// generated password.
 /// </summary>
 public sealed class ConsoleLoginOtpModel(OperatorAuthenticator authenticator, OperatorPendingLogin pendingLogin, TimeProvider clock) : PageModel
 {
@@ -42,7 +43,11 @@ public sealed class ConsoleLoginOtpModel(OperatorAuthenticator authenticator, Op
 
         // A new cookie with a new ticket replaces whatever the browser held: a session planted before the login is never the one after.
         await OperatorSession.SignInAsync(HttpContext, result.Session, clock.GetUtcNow());
-        return LocalRedirect(ConsoleFormat.IsConsoleReturnUrl(ReturnUrl) ? ReturnUrl! : "/console");
+
+        // A generated password (first login, or after a reset) is replaced before anything else: straight to the page
+        // that says so, rather than to a page ConsolePasswordGate would turn away.
+        return LocalRedirect(result.Session.MustChangePassword ? ConsolePasswordGate.PasswordPath
+            : ConsoleFormat.IsConsoleReturnUrl(ReturnUrl) ? ReturnUrl! : "/console");
     }
 
     private LocalRedirectResult BackToStepOne(string outcome) =>

@@ -1,0 +1,14 @@
+-- Issue 6, operators change their own password. Every password BankLink generates (operators create-admin, operators
+-- add, an admin adding an operator or resetting their credentials) is shown to someone other than its operator: the
+-- admin or whoever ran the command. must_change_password says the operator still has such a password; while it is
+-- set, the console opens no page but /console/password (and logout) for them. OperatorStore sets it on every create
+-- and reset, and clears it when the operator chooses their own password (ChangeOwnPasswordAsync), which also moves
+-- password_changed_at, the credential stamp that ends their other console sessions. Admin API keys are not affected:
+-- they are issued to tools, not people, and no person logs in with them.
+--
+-- Existing operators get true as well (the column's default), not false: before this script no operator could choose
+-- a password, so every password in the table was generated and shown to someone else, which is exactly what the flag
+-- is for. Each existing operator is sent to /console/password once, at their next console request (an open session
+-- included); their API keys go on working. The default also keeps any row inserted without naming the column (an
+-- older node during a rolling upgrade) on the safe side.
+ALTER TABLE operators ADD COLUMN must_change_password boolean NOT NULL DEFAULT true;
