@@ -185,7 +185,8 @@ internal static class OperatorCommands
         await Console.Out.WriteLineAsync($"  password:          {credentials.Password}");
         await Console.Out.WriteLineAsync($"  TOTP key (base32): {credentials.TotpSecretBase32}");
         await Console.Out.WriteLineAsync($"  otpauth URI:       {credentials.OtpAuthUri}");
-        await Console.Out.WriteLineAsync("Add the key to an authenticator app (SHA-1, 6 digits, 30 seconds), then log in at /console/login.");
+        await Console.Out.WriteLineAsync("Add the key to an authenticator app (SHA-1, 6 digits, 30 seconds), then log in at /console/login,");
+        await Console.Out.WriteLineAsync("where the generated password must be replaced by one of your own before anything else opens.");
     }
 
     private static string Time(DateTimeOffset? instant) =>
