@@ -36,7 +36,7 @@ public sealed record OperatorActionExecution(DateTimeOffset ExecutedAt, string E
 /// or executes the action now as the actor with the reason.</item>
 /// <item><see cref="ApproveAsync"/>: a different operator approves (the queue's rules), and the action is executed
 /// at once as the approver with <see cref="PendingOperatorAction.ExecutionReason"/>. Execution is at most once: it
-/// is claimed on the request's row (<c>executed_at</c>, migration 0020) before it runs, so a second approval or a
+/// is claimed on the request's row (<c>executed_at</c>, migration 0020) in the approval's own transaction, so a second approval or a
 /// racing retry is <c>conflict</c>. How it ended is recorded in <c>execution_outcome</c>; a refusal at execution
 /// (the target changed since the request) is also audited as <c>four_eyes_execution_refused</c> and rethrown.</item>
 /// <item><see cref="RejectAsync"/>: rejected by an operator with the action's role, or withdrawn by the requester.</item>
@@ -102,8 +102,10 @@ public sealed class OperatorActions(
     public async Task<OperatorActionOutcome> ApproveAsync(OperatorActor actor, Guid pendingId, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        // Approval and the claim of its execution are one transaction: once approved, the request is executed here
+        // and nowhere else (a second approval is a conflict); a node stopping in between leaves it claimed with no
+        // outcome, and the action's own audit event says whether it happened.
         var approved = await queue.ApproveAsync(actor, pendingId, reason, cancellationToken);
-        await ClaimAsync(actor, approved.Id, cancellationToken);
 
         // Null when the caller went away meanwhile: whether the action committed is then for its own audit event to say.
         string? outcome = null;
@@ -118,7 +120,7 @@ public sealed class OperatorActions(
         {
             outcome = "refused:" + refused.Code;
             await RecordRefusalAsync(actor, approved, refused, cancellationToken);
-            throw;
+            throw new OperationRefusedException(refused.Code, refused.Message) { SpentApprovalId = approved.Id };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -241,22 +243,6 @@ public sealed class OperatorActions(
 
             default:
                 throw new OperationRefusedException(OperatorGuard.InvalidRequest, $"'{action}' is no operator action run here.");
-        }
-    }
-
-    /// <summary>Claims the execution of an approved request: conflict when it was executed (or is being executed) already.</summary>
-    private async Task ClaimAsync(OperatorActor actor, Guid id, CancellationToken cancellationToken)
-    {
-        await using var claim = dataSource.CreateCommand("""
-            UPDATE pending_operator_actions SET executed_at = $2, executed_by = $3
-            WHERE id = $1 AND status = 'approved' AND executed_at IS NULL
-            """);
-        claim.Parameters.AddWithValue(id);
-        claim.Parameters.AddWithValue(clock.GetUtcNow());
-        claim.Parameters.AddWithValue(actor.LoginId);
-        if (await claim.ExecuteNonQueryAsync(cancellationToken) != 1)
-        {
-            throw new OperationRefusedException(OperatorGuard.Conflict, "The request was executed already.");
         }
     }
 

@@ -43,4 +43,10 @@ public sealed class OperationRefusedException(string code, string message) : Exc
 {
     /// <summary>A stable snake_case code: <c>not_found</c>, <c>forbidden</c>, <c>invalid_reason</c>, <c>conflict</c>, <c>invalid_request</c>, <c>same_operator</c>.</summary>
     public string Code { get; } = code;
+
+    /// <summary>
+    /// Set when a four-eyes request was approved and the action itself then refused (its target changed since the
+    /// request): the approval is spent and will not run again.
+    /// </summary>
+    public Guid? SpentApprovalId { get; init; }
 }

@@ -101,6 +101,9 @@ public sealed class FourEyesTests : OperationsTestBase
 
         Assert.Equal((PendingActionStatus.Approved, "operator2"), (approved.Status, approved.DecidedBy));
         Assert.Equal("approved", await StatusAsync(pending.Id));
+
+        // The execution was claimed for the approver with the approval itself: no approved request is ever unclaimed.
+        Assert.Equal("operator2", await Database.ScalarAsync<string>("SELECT executed_by FROM pending_operator_actions WHERE id = $1", pending.Id));
         Assert.Equal([grant], outcome.Links!.LinksRevoked);
         Assert.Equal(("revoked", 0L), (await GrantStatusAsync(grant), await LiveTokensAsync(grant)));
         var revoked = Assert.Single(await EventsAsync(Audit.AuditEventTypes.LinkRevoked));

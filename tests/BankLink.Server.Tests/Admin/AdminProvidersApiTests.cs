@@ -71,7 +71,9 @@ public sealed class AdminProvidersApiTests : AdminApiTestBase
         Assert.Equal("approved", approved.Json.GetProperty("approval").GetProperty("status").GetString());
         await AssertTokenRefusedAsync(provider, token);
 
-        AssertRefused(await PostAsync("ApproveApproval", $"/admin/v1/approvals/{id}/approve", SecondAdmin, Reason("clicked twice")), HttpStatusCode.Conflict, "conflict");
+        var twice = await PostAsync("ApproveApproval", $"/admin/v1/approvals/{id}/approve", SecondAdmin, Reason("clicked twice"));
+        AssertRefused(twice, HttpStatusCode.Conflict, "conflict");
+        Assert.DoesNotContain("refused when it ran", twice.ToString(), StringComparison.Ordinal);
         var third = await OperatorTestAccounts.CreateAsync(App, Domain.Operators.OperatorRole.Admin);
         AssertRefused(await PostAsync("ApproveApproval", $"/admin/v1/approvals/{id}/approve", third, Reason("a third admin")), HttpStatusCode.Conflict, "conflict");
         Assert.Equal(1, await Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE event_type = 'provider_suspended'"));

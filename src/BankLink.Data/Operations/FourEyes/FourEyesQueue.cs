@@ -116,7 +116,8 @@ public sealed partial class FourEyesQueue(NpgsqlDataSource dataSource, AuditTrai
     }
 
     /// <summary>
-    /// Approves a pending request and returns it for the caller to execute. The approver is a different operator
+    /// Approves a pending request, claims its execution for the approver in the same transaction, and returns it for
+    /// the caller to execute (<see cref="OperatorActions.ApproveAsync"/>, the only caller). The approver is a different operator
     /// (<c>same_operator</c>) with at least the action's role (<c>forbidden</c>). A request already decided is
     /// <c>conflict</c>. An expired one is marked expired and is <c>conflict</c> too.
     /// </summary>
@@ -236,6 +237,17 @@ public sealed partial class FourEyesQueue(NpgsqlDataSource dataSource, AuditTrai
         }
 
         await SetStatusAsync(connection, transaction, requestId, approve ? "approved" : "rejected", actor, now, why, cancellationToken);
+        if (approve)
+        {
+            // The approver's execution is claimed in the approval's own transaction (migration 0020): an approved
+            // request is never left unclaimed, and no second execution can claim it.
+            await using var claim = new NpgsqlCommand("UPDATE pending_operator_actions SET executed_at = $2, executed_by = $3 WHERE id = $1", connection, transaction);
+            claim.Parameters.AddWithValue(requestId);
+            claim.Parameters.AddWithValue(now);
+            claim.Parameters.AddWithValue(actor.LoginId);
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await audit.AppendAsync(connection, transaction, Event(approve ? Approved : Rejected, now, actor, pending, new JsonObject
         {
             ["reason"] = why,

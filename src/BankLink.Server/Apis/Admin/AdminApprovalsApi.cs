@@ -33,13 +33,8 @@ public static class AdminApprovalsApi
             {
                 outcome = await actions.ApproveAsync(actor, requestId, body.Reason ?? "", ct);
             }
-            catch (OperationRefusedException refused)
+            catch (OperationRefusedException refused) when (refused.SpentApprovalId is not null)
             {
-                if (await actions.GetExecutionAsync(requestId, CancellationToken.None) is null)
-                {
-                    throw;
-                }
-
                 // Approved, then refused by the action itself (its target changed since the request): the approval is
                 // spent, so the tool is told so, with the request to read (executionOutcome) and to ask again if needed.
                 return AdminProblems.Problem(AdminProblems.Status(refused.Code), refused.Code,
