@@ -7,152 +7,120 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BankLink.Data;
-using BankLink.Data.Postgres;
 using BankLink.Data.Stores;
 using BankLink.DemoBank;
 using BankLink.Jose;
 using BankLink.Protocol.Tokens;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 var serverDll = Path.GetFullPath(args[0]);
 var resultsFile = Path.GetFullPath(args[1]);
 var runSeconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
 var customers = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000;
-var work = Directory.CreateTempSubdirectory("banklink-resourcebench-");
-File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
-
-await using var cluster = new EmbeddedPostgresCluster(new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.FullName, "pg"), Durable = true });
-await cluster.StartAsync();
-var port = BenchHarness.FreePort();
-var issuer = $"http://127.0.0.1:{port}";
-using var server = BenchHarness.StartServer(serverDll, cluster.ConnectionString, port, work.FullName,
+await using var rig = await BenchRig.StartAsync(serverDll, "banklink-resourcebench-", TimeSpan.FromMinutes(30),
     "--BankLink:ResourceApi:RateLimit:BurstLimit=1000000", "--BankLink:ResourceApi:RateLimit:TokensPerPeriod=1000000");
-try
+var (http, issuer, services, dataSource) = (rig.Http, rig.Issuer, rig.Services, rig.DataSource);
+var (clientId, clientKey) = await rig.RegisterClientAsync();
+var client = new Provider(clientId, clientKey);
+
+var tanaka = await Provider.LinkAsync(http, dataSource, client, issuer, "1000000001");
+var accounts = await client.GetJsonAsync(http, issuer, tanaka.AccessToken, "/accounts");
+var ordinary = accounts.GetProperty("accounts").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "ordinary").GetProperty("id").GetString()!;
+
+var report = new StringBuilder();
+report.AppendLine("# Resource API benchmark").AppendLine()
+    .AppendLine("Rerun with `bench/resource.sh [SECONDS] [CUSTOMERS]`. The real server (Release) on its own PostgreSQL (durable settings), over")
+    .AppendLine("loopback HTTP; every request carries a DPoP-bound access token and a fresh ES256 DPoP proof with `ath` and its own jti,")
+    .AppendLine("signed by the benchmark just before each run (a provider signs on its own machines; the server still verifies every")
+    .AppendLine("signature and records every jti). Each read is validated (proof, binding, token, grant, account), audited (a `data_read`")
+    .AppendLine("event in the hash-chained trail, committed before the answer) and answered from the demo ledger. Live access tokens are")
+    .AppendLine("cached per node and dropped by LISTEN/NOTIFY on any change that could stop them.")
+    .AppendLine($"Each run lasts {runSeconds} s after a 2 s warm-up. The per-client rate limit is raised for the run (it is a policy,")
+    .AppendLine("not the capacity). Server and benchmark run with idle thread pool workers not spinning (the server's own setting).")
+    .AppendLine("Bar (issue 5): at least 3,000 balance reads per second with p99 under 15 ms at concurrency 16.").AppendLine()
+    .AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}")
+    .AppendLine($"- Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}").AppendLine()
+    .AppendLine("CPU columns: CPU time per request, in µs, of the server, of PostgreSQL and of the benchmark's own clients.").AppendLine()
+    .AppendLine("| dataset | scenario | concurrency | requests/s | p50 ms | p99 ms | errors | server CPU | PostgreSQL CPU | client CPU |")
+    .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+
+// BANKLINK_BENCH_QUICK: balance reads at concurrency 16 on the demo data only, for trying a change.
+var quick = Environment.GetEnvironmentVariable("BANKLINK_BENCH_QUICK") is not null;
+
+async Task RunScenariosAsync(string dataset)
 {
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128, PooledConnectionLifetime = TimeSpan.FromMinutes(30) }) { BaseAddress = new Uri(issuer) };
-    await BenchHarness.WaitReadyAsync(http);
-
-    var services = new ServiceCollection()
-        .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
-        .AddSingleton(TimeProvider.System)
-        .AddOptions<DatabaseOptions>().Services
-        .AddBankLinkData(cluster.ConnectionString)
-        .AddDemoBank()
-        .BuildServiceProvider();
-    await services.GetRequiredService<DemoBankSeeder>().SeedAsync();
-    var (onboarding, _) = await services.GetRequiredService<OnboardingTokenStore>().IssueAsync(SandboxProvider.Id, "Benchmark", "bench", CancellationToken.None);
-    var client = await Provider.RegisterAsync(http, onboarding.Value);
-    var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-
-    var tanaka = await Provider.LinkAsync(http, dataSource, client, issuer, "1000000001");
-    var accounts = await client.GetJsonAsync(http, issuer, tanaka.AccessToken, "/accounts");
-    var ordinary = accounts.GetProperty("accounts").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "ordinary").GetProperty("id").GetString()!;
-
-    var report = new StringBuilder();
-    report.AppendLine("# Resource API benchmark").AppendLine()
-        .AppendLine("Rerun with `bench/resource.sh [SECONDS] [CUSTOMERS]`. The real server (Release) on its own PostgreSQL (durable settings), over")
-        .AppendLine("loopback HTTP; every request carries a DPoP-bound access token and a fresh ES256 DPoP proof with `ath` and its own jti,")
-        .AppendLine("signed by the benchmark just before each run (a provider signs on its own machines; the server still verifies every")
-        .AppendLine("signature and records every jti). Each read is validated (proof, binding, token, grant, account), audited (a `data_read`")
-        .AppendLine("event in the hash-chained trail, committed before the answer) and answered from the demo ledger. Live access tokens are")
-        .AppendLine("cached per node and dropped by LISTEN/NOTIFY on any change that could stop them.")
-        .AppendLine($"Each run lasts {runSeconds} s after a 2 s warm-up. The per-client rate limit is raised for the run (it is a policy,")
-        .AppendLine("not the capacity). Server and benchmark run with idle thread pool workers not spinning (the server's own setting).")
-        .AppendLine("Bar (issue 5): at least 3,000 balance reads per second with p99 under 15 ms at concurrency 16.").AppendLine()
-        .AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}")
-        .AppendLine($"- Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}").AppendLine()
-        .AppendLine("CPU columns: CPU time per request, in µs, of the server, of PostgreSQL and of the benchmark's own clients.").AppendLine()
-        .AppendLine("| dataset | scenario | concurrency | requests/s | p50 ms | p99 ms | errors | server CPU | PostgreSQL CPU | client CPU |")
-        .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
-
-    // BANKLINK_BENCH_QUICK: balance reads at concurrency 16 on the demo data only, for trying a change.
-    var quick = Environment.GetEnvironmentVariable("BANKLINK_BENCH_QUICK") is not null;
-
-    async Task RunScenariosAsync(string dataset)
+    foreach (var (name, path) in quick ? [("balance read", $"/accounts/{ordinary}/balance")]
+                 : new[] { ("balance read", $"/accounts/{ordinary}/balance"), ("transaction page (25)", $"/accounts/{ordinary}/transactions") })
     {
-        foreach (var (name, path) in quick ? [("balance read", $"/accounts/{ordinary}/balance")]
-                     : new[] { ("balance read", $"/accounts/{ordinary}/balance"), ("transaction page (25)", $"/accounts/{ordinary}/transactions") })
+        foreach (var concurrency in quick ? [16] : new[] { 1, 16, 64 })
         {
-            foreach (var concurrency in quick ? [16] : new[] { 1, 16, 64 })
+            // A fresh access token for each run: they live minutes, the benchmark longer.
+            var token = await client.RefreshAsync(http, issuer, tanaka.RefreshToken);
+            if (quick)
             {
-                // A fresh access token for each run: they live minutes, the benchmark longer.
-                var token = await client.RefreshAsync(http, issuer, tanaka.RefreshToken);
-                if (quick)
-                {
-                    // The full run warms the JIT with the concurrency-1 run first; a quick one does it here.
-                    await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
-                }
-
-                client.Presign(issuer, token, path, ProofsFor(runSeconds));
-                var result = await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
-                var row = Row(dataset, name, concurrency, result);
-                report.AppendLine(row);
-                Console.WriteLine(row);
+                // The full run warms the JIT with the concurrency-1 run first; a quick one does it here.
+                await rig.RunAsync(concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
             }
-        }
-    }
 
-    await RunScenariosAsync("demo (6 customers)");
-    if (quick)
-    {
-        return;
-    }
-
-    Console.WriteLine($"Loading {customers:N0} synthetic customers...");
-    var loadWatch = Stopwatch.StartNew();
-    await services.GetRequiredService<BulkSeeder>().SeedAsync(customers);
-    await using (var analyze = dataSource.CreateCommand("ANALYZE"))
-    {
-        await analyze.ExecuteNonQueryAsync();
-    }
-
-    var transactions = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ledger.transactions");
-    Console.WriteLine($"Loaded in {loadWatch.Elapsed.TotalSeconds:F0} s: {transactions:N0} transactions.");
-    await RunScenariosAsync($"{customers:N0} customers, {transactions:N0} transactions");
-
-    // The same page size from an account with 100 lines and one with 100,000 (both within the 13 months offered).
-    var history = await Provider.CreateHistoryCustomerAsync(dataSource);
-    var historyLink = await Provider.LinkAsync(http, dataSource, client, issuer, history.CustomerNumber);
-    var historyAccounts = (await client.GetJsonAsync(http, issuer, historyLink.AccessToken, "/accounts")).GetProperty("accounts").EnumerateArray()
-        .Select(a => a.GetProperty("id").GetString()!).ToList();
-    report.AppendLine().AppendLine("## A history page does not grow with the history").AppendLine()
-        .AppendLine("The newest page (25 lines) and a page from the middle of the range (`to` six months back), at concurrency 16.").AppendLine()
-        .AppendLine("| account | page | requests/s | p50 ms | p99 ms | errors |").AppendLine("|---|---|---|---|---|---|");
-    var sixMonthsBack = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(9).AddMonths(-6)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-    foreach (var (label, lines) in new[] { ("100 lines", 100), ("100,000 lines", 100_000) })
-    {
-        foreach (var (page, query) in new[] { ("newest", ""), ("six months back", $"?to={sixMonthsBack}") })
-        {
-            var accountId = await MatchAccountAsync(client, http, issuer, historyLink.AccessToken, historyAccounts, lines);
-            var token = await client.RefreshAsync(http, issuer, historyLink.RefreshToken);
-            client.Presign(issuer, token, $"/accounts/{accountId}/transactions{query}", ProofsFor(runSeconds));
-            var result = await BenchHarness.RunAsync(server, cluster, 16, runSeconds, () => client.GetAsync(http, issuer, token, $"/accounts/{accountId}/transactions{query}"));
-            var row = string.Create(CultureInfo.InvariantCulture, $"| {label} | {page} | {result.RequestsPerSecond:F0} | {result.P50:F1} | {result.P99:F1} | {result.Errors} |");
+            client.Presign(issuer, token, path, ProofsFor(runSeconds));
+            var result = await rig.RunAsync(concurrency, runSeconds, () => client.GetAsync(http, issuer, token, path));
+            var row = Row(dataset, name, concurrency, result);
             report.AppendLine(row);
             Console.WriteLine(row);
         }
     }
+}
 
-    await File.WriteAllTextAsync(resultsFile, report.ToString());
-    Console.WriteLine(report);
-}
-finally
+await RunScenariosAsync("demo (6 customers)");
+if (quick)
 {
-    server.Kill(entireProcessTree: true);
-    await server.WaitForExitAsync();
-    await cluster.DestroyAsync();
-    work.Delete(recursive: true);
+    return;
 }
+
+Console.WriteLine($"Loading {customers:N0} synthetic customers...");
+var loadWatch = Stopwatch.StartNew();
+await services.GetRequiredService<BulkSeeder>().SeedAsync(customers);
+await using (var analyze = dataSource.CreateCommand("ANALYZE"))
+{
+    await analyze.ExecuteNonQueryAsync();
+}
+
+var transactions = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ledger.transactions");
+Console.WriteLine($"Loaded in {loadWatch.Elapsed.TotalSeconds:F0} s: {transactions:N0} transactions.");
+await RunScenariosAsync($"{customers:N0} customers, {transactions:N0} transactions");
+
+// The same page size from an account with 100 lines and one with 100,000 (both within the 13 months offered).
+var history = await Provider.CreateHistoryCustomerAsync(dataSource);
+var historyLink = await Provider.LinkAsync(http, dataSource, client, issuer, history.CustomerNumber);
+var historyAccounts = (await client.GetJsonAsync(http, issuer, historyLink.AccessToken, "/accounts")).GetProperty("accounts").EnumerateArray()
+    .Select(a => a.GetProperty("id").GetString()!).ToList();
+report.AppendLine().AppendLine("## A history page does not grow with the history").AppendLine()
+    .AppendLine("The newest page (25 lines) and a page from the middle of the range (`to` six months back), at concurrency 16.").AppendLine()
+    .AppendLine("| account | page | requests/s | p50 ms | p99 ms | errors |").AppendLine("|---|---|---|---|---|---|");
+var sixMonthsBack = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(9).AddMonths(-6)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+foreach (var (label, lines) in new[] { ("100 lines", 100), ("100,000 lines", 100_000) })
+{
+    foreach (var (page, query) in new[] { ("newest", ""), ("six months back", $"?to={sixMonthsBack}") })
+    {
+        var accountId = await MatchAccountAsync(client, http, issuer, historyLink.AccessToken, historyAccounts, lines);
+        var token = await client.RefreshAsync(http, issuer, historyLink.RefreshToken);
+        client.Presign(issuer, token, $"/accounts/{accountId}/transactions{query}", ProofsFor(runSeconds));
+        var result = await rig.RunAsync(16, runSeconds, () => client.GetAsync(http, issuer, token, $"/accounts/{accountId}/transactions{query}"));
+        var row = string.Create(CultureInfo.InvariantCulture, $"| {label} | {page} | {result.RequestsPerSecond:F0} | {result.P50:F1} | {result.P99:F1} | {result.Errors} |");
+        report.AppendLine(row);
+        Console.WriteLine(row);
+    }
+}
+
+await File.WriteAllTextAsync(resultsFile, report.ToString());
+Console.WriteLine(report);
 
 // Which of the history customer's two provider-facing account ids has the given number of lines.
 static async Task<string> MatchAccountAsync(Provider client, HttpClient http, string issuer, string accessToken, List<string> ids, int lines)
@@ -189,30 +157,10 @@ internal sealed record HistoryCustomer(string CustomerNumber);
 /// <summary>A provider's client as a certified library would behave: keys imported once, a fresh assertion and proof per request.</summary>
 internal sealed class Provider(string clientId, Jwk clientKey)
 {
-    public const string RedirectUri = "https://bench.example/cb";
-    public const string Verifier = "benchmark-verifier-that-is-long-enough-for-pkce-rules";
-    public static readonly string Challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     private readonly Jwk _dpopKey = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), null, includePrivate: true);
     private Jwk? _dpopPublic;
 
     public string ClientId => clientId;
-
-    public static async Task<Provider> RegisterAsync(HttpClient http, string onboardingToken)
-    {
-        var key = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), "bench", includePrivate: true);
-        var metadata = new JsonObject
-        {
-            ["client_name"] = "Benchmark", ["redirect_uris"] = new JsonArray(RedirectUri), ["token_endpoint_auth_method"] = "private_key_jwt",
-            ["grant_types"] = new JsonArray("authorization_code", "refresh_token"), ["scope"] = "openid balance transactions",
-            ["jwks"] = JsonNode.Parse($$"""{"keys":[{{key.ToPublicJson()}}]}"""),
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/register") { Content = new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", onboardingToken);
-        var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return new Provider((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("client_id").GetString()!, key);
-    }
 
     /// <summary>
     /// A grant of every linkable account of the customer, made in the database as the consent page would (the front channel is
@@ -250,13 +198,13 @@ internal sealed class Provider(string clientId, Jwk clientKey)
             command.Parameters.AddWithValue(grantId);
             command.Parameters.AddWithValue(new JsonObject
             {
-                ["redirect_uri"] = RedirectUri, ["code_challenge"] = Challenge, ["auth_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["redirect_uri"] = BenchClient.RedirectUri, ["code_challenge"] = BenchClient.Challenge, ["auth_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 ["amr"] = new JsonArray("pwd", "otp", "mfa"),
             }.ToJsonString());
             await command.ExecuteNonQueryAsync();
         }
 
-        var response = await client.PostTokenAsync(http, issuer, [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", RedirectUri), new("code_verifier", Verifier)]);
+        var response = await client.PostTokenAsync(http, issuer, [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", BenchClient.RedirectUri), new("code_verifier", BenchClient.Verifier)]);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return response.IsSuccessStatusCode
             ? new LinkTokens(body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!)

@@ -5,107 +5,73 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BankLink.Data;
-using BankLink.Data.Postgres;
-using BankLink.Data.Stores;
 using BankLink.DemoBank;
 using BankLink.Jose;
 using BankLink.Protocol.Tokens;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 var serverDll = Path.GetFullPath(args[0]);
 var resultsFile = Path.GetFullPath(args[1]);
 var runSeconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
-var work = Directory.CreateTempSubdirectory("banklink-tokenbench-");
-File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
+await using var rig = await BenchRig.StartAsync(serverDll, "banklink-tokenbench-", TimeSpan.FromMinutes(10));
+var (http, issuer, dataSource) = (rig.Http, rig.Issuer, rig.DataSource);
+var (clientId, clientKey) = await rig.RegisterClientAsync();
+var client = new Client(clientId, clientKey);
+var grantId = await CreateGrantAsync(dataSource, client.ClientId);
 
-await using var cluster = new EmbeddedPostgresCluster(new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.FullName, "pg"), Durable = true });
-await cluster.StartAsync();
-var port = BenchHarness.FreePort();
-var issuer = $"http://127.0.0.1:{port}";
-using var server = BenchHarness.StartServer(serverDll, cluster.ConnectionString, port, work.FullName);
-try
+var report = new StringBuilder();
+report.AppendLine("# Token endpoint benchmark").AppendLine()
+    .AppendLine("Rerun with `bench/tokens.sh`. The real server (Release) on its own PostgreSQL (durable settings), over loopback HTTP;")
+    .AppendLine("every request carries a freshly signed ES256 client assertion (private_key_jwt) and DPoP proof, made by the benchmark")
+    .AppendLine("on the same 2 cores (each client imports its keys once, as a client library keeps its key objects). Each run lasts " + runSeconds + " s after a 2 s warm-up.")
+    .AppendLine("Bar (issue 3): at least 1,000 refresh-token grants per second with p99 under 25 ms at concurrency 16.").AppendLine()
+    .AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}")
+    .AppendLine($"- Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}").AppendLine()
+    .AppendLine("CPU columns: CPU time per request, in µs, of the server, of PostgreSQL and of the benchmark's own clients")
+    .AppendLine("(at concurrency 1 they include the thread pools spinning while they wait for the next request).").AppendLine()
+    .AppendLine("| scenario | concurrency | requests/s | p50 ms | p99 ms | errors | server CPU | PostgreSQL CPU | client CPU |").AppendLine("|---|---|---|---|---|---|---|---|---|");
+
+var refreshToken = await client.ExchangeAsync(http, await InsertCodeAsync(dataSource, client.ClientId, grantId), issuer) ?? throw new InvalidOperationException("The first code exchange failed.");
+var quick = Environment.GetEnvironmentVariable("BANKLINK_BENCH_QUICK") is not null;
+foreach (var concurrency in quick ? new[] { 16 } : new[] { 1, 16, 64 })
 {
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri(issuer) };
-    await BenchHarness.WaitReadyAsync(http);
+    var refresh = await rig.RunAsync(concurrency, runSeconds, () => client.RefreshAsync(http, refreshToken, issuer));
+    report.AppendLine(Row("refresh_token grant", concurrency, refresh));
+    Console.WriteLine(Row("refresh_token grant", concurrency, refresh));
+}
 
-    var services = new ServiceCollection()
-        .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
-        .AddSingleton(TimeProvider.System)
-        .AddOptions<DatabaseOptions>().Services
-        .AddBankLinkData(cluster.ConnectionString)
-        .AddDemoBank()
-        .BuildServiceProvider();
-    await services.GetRequiredService<DemoBankSeeder>().SeedAsync();
-    var (onboarding, _) = await services.GetRequiredService<OnboardingTokenStore>().IssueAsync(SandboxProvider.Id, "Benchmark", "bench", CancellationToken.None);
-    var client = await Client.RegisterAsync(http, issuer, onboarding.Value);
-    var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-    var grantId = await CreateGrantAsync(dataSource, client.ClientId);
-
-    var report = new StringBuilder();
-    report.AppendLine("# Token endpoint benchmark").AppendLine()
-        .AppendLine("Rerun with `bench/tokens.sh`. The real server (Release) on its own PostgreSQL (durable settings), over loopback HTTP;")
-        .AppendLine("every request carries a freshly signed ES256 client assertion (private_key_jwt) and DPoP proof, made by the benchmark")
-        .AppendLine("on the same 2 cores (each client imports its keys once, as a client library keeps its key objects). Each run lasts " + runSeconds + " s after a 2 s warm-up.")
-        .AppendLine("Bar (issue 3): at least 1,000 refresh-token grants per second with p99 under 25 ms at concurrency 16.").AppendLine()
-        .AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}")
-        .AppendLine($"- Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}").AppendLine()
-        .AppendLine("CPU columns: CPU time per request, in µs, of the server, of PostgreSQL and of the benchmark's own clients")
-        .AppendLine("(at concurrency 1 they include the thread pools spinning while they wait for the next request).").AppendLine()
-        .AppendLine("| scenario | concurrency | requests/s | p50 ms | p99 ms | errors | server CPU | PostgreSQL CPU | client CPU |").AppendLine("|---|---|---|---|---|---|---|---|---|");
-
-    var refreshToken = await client.ExchangeAsync(http, await InsertCodeAsync(dataSource, client.ClientId, grantId), issuer) ?? throw new InvalidOperationException("The first code exchange failed.");
-    var quick = Environment.GetEnvironmentVariable("BANKLINK_BENCH_QUICK") is not null;
-    foreach (var concurrency in quick ? new[] { 16 } : new[] { 1, 16, 64 })
+foreach (var concurrency in quick ? [] : new[] { 1, 16, 64 })
+{
+    // Codes are made in the database just before each run (they live 60 s): the front channel is not what is measured.
+    var codes = new ConcurrentQueue<string>(await InsertCodesAsync(dataSource, client.ClientId, grantId, 1500 * (runSeconds + 2)));
+    var exchange = await rig.RunAsync(concurrency, runSeconds, async () =>
     {
-        var refresh = await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, () => client.RefreshAsync(http, refreshToken, issuer));
-        report.AppendLine(Row("refresh_token grant", concurrency, refresh));
-        Console.WriteLine(Row("refresh_token grant", concurrency, refresh));
-    }
-
-    foreach (var concurrency in quick ? [] : new[] { 1, 16, 64 })
-    {
-        // Codes are made in the database just before each run (they live 60 s): the front channel is not what is measured.
-        var codes = new ConcurrentQueue<string>(await InsertCodesAsync(dataSource, client.ClientId, grantId, 1500 * (runSeconds + 2)));
-        var exchange = await BenchHarness.RunAsync(server, cluster, concurrency, runSeconds, async () =>
+        if (!codes.TryDequeue(out var code))
         {
-            if (!codes.TryDequeue(out var code))
-            {
-                return false;
-            }
+            return false;
+        }
 
-            return await client.ExchangeAsync(http, code, issuer) is not null;
-        });
-        report.AppendLine(Row("authorization_code grant", concurrency, exchange));
-        Console.WriteLine(Row("authorization_code grant", concurrency, exchange));
-    }
-
-    report.AppendLine().AppendLine("## Where the time goes (single thread, in process)").AppendLine()
-        .AppendLine("| operation | µs per call |").AppendLine("|---|---|");
-    foreach (var (name, micros) in Micro())
-    {
-        report.AppendLine($"| {name} | {micros:F1} |");
-    }
-
-    await File.WriteAllTextAsync(resultsFile, report.ToString());
-    Console.WriteLine(report);
+        return await client.ExchangeAsync(http, code, issuer) is not null;
+    });
+    report.AppendLine(Row("authorization_code grant", concurrency, exchange));
+    Console.WriteLine(Row("authorization_code grant", concurrency, exchange));
 }
-finally
+
+report.AppendLine().AppendLine("## Where the time goes (single thread, in process)").AppendLine()
+    .AppendLine("| operation | µs per call |").AppendLine("|---|---|");
+foreach (var (name, micros) in Micro())
 {
-    server.Kill(entireProcessTree: true);
-    await server.WaitForExitAsync();
-    await cluster.DestroyAsync();
-    work.Delete(recursive: true);
+    report.AppendLine($"| {name} | {micros:F1} |");
 }
+
+await File.WriteAllTextAsync(resultsFile, report.ToString());
+Console.WriteLine(report);
 
 static string Row(string name, int concurrency, Result r) =>
     string.Create(CultureInfo.InvariantCulture, $"| {name} | {concurrency} | {r.RequestsPerSecond:F0} | {r.P50:F1} | {r.P99:F1} | {r.Errors} | {r.ServerMicros:F0} | {r.PostgresMicros:F0} | {r.ClientMicros:F0} |");
@@ -170,7 +136,7 @@ static async Task<List<string>> InsertCodesAsync(NpgsqlDataSource dataSource, st
     var codes = Enumerable.Range(0, count).Select(_ => OpaqueToken.Create(TokenKind.AuthorizationCode)).ToList();
     await using var connection = await dataSource.OpenConnectionAsync();
     await using var importer = await connection.BeginBinaryImportAsync("COPY tokens (id, token_hash, kind, client_id, grant_id, scope, status, created_at, expires_at, payload) FROM STDIN (FORMAT BINARY)");
-    var payload = new JsonObject { ["redirect_uri"] = Client.RedirectUri, ["code_challenge"] = Client.Challenge, ["auth_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["nonce"] = "n" }.ToJsonString();
+    var payload = new JsonObject { ["redirect_uri"] = BenchClient.RedirectUri, ["code_challenge"] = BenchClient.Challenge, ["auth_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["nonce"] = "n" }.ToJsonString();
     foreach (var code in codes)
     {
         await importer.StartRowAsync();
@@ -193,33 +159,13 @@ static async Task<List<string>> InsertCodesAsync(NpgsqlDataSource dataSource, st
 /// <summary>A provider's client as a certified library would behave: fresh assertion and proof per request.</summary>
 internal sealed class Client(string clientId, Jwk clientKey)
 {
-    public const string RedirectUri = "https://bench.example/cb";
-    public const string Verifier = "benchmark-verifier-that-is-long-enough-for-pkce-rules";
-    public static readonly string Challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     private readonly Jwk _dpopKey = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), null, includePrivate: true);
 
     public string ClientId => clientId;
 
-    public static async Task<Client> RegisterAsync(HttpClient http, string issuer, string onboardingToken)
-    {
-        var key = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), "bench", includePrivate: true);
-        var metadata = new JsonObject
-        {
-            ["client_name"] = "Benchmark", ["redirect_uris"] = new JsonArray(RedirectUri), ["token_endpoint_auth_method"] = "private_key_jwt",
-            ["grant_types"] = new JsonArray("authorization_code", "refresh_token"), ["scope"] = "openid balance transactions",
-            ["jwks"] = JsonNode.Parse($$"""{"keys":[{{key.ToPublicJson()}}]}"""),
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/register") { Content = new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", onboardingToken);
-        var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return new Client((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("client_id").GetString()!, key);
-    }
-
     public async Task<string?> ExchangeAsync(HttpClient http, string code, string issuer)
     {
-        var response = await PostAsync(http, issuer, [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", RedirectUri), new("code_verifier", Verifier)]);
+        var response = await PostAsync(http, issuer, [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", BenchClient.RedirectUri), new("code_verifier", BenchClient.Verifier)]);
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString() : null;
     }
 

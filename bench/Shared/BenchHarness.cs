@@ -1,10 +1,24 @@
-// What the benchmarks share: the real server as a child process, a closed-loop load with latency percentiles,
-// and CPU accounting per process (server, PostgreSQL, the benchmark itself). Compiled into each benchmark.
+// What the benchmarks share: the real server as a child process on its own PostgreSQL with the demo bank, a client
+// registered as a provider registers, a closed-loop load with latency percentiles, and CPU accounting per process
+// (server, PostgreSQL, the benchmark itself). Compiled into each benchmark.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BankLink.Data;
 using BankLink.Data.Postgres;
+using BankLink.Data.Stores;
+using BankLink.DemoBank;
+using BankLink.Jose;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 internal sealed record Result(double RequestsPerSecond, double P50, double P99, int Errors, double ServerMicros, double PostgresMicros, double ClientMicros);
 
@@ -121,5 +135,131 @@ internal static class BenchHarness
         }
 
         throw new TimeoutException("BankLink did not become ready.");
+    }
+}
+
+/// <summary>
+/// What a benchmark runs against: a temporary directory, its own durable PostgreSQL, the Release server on a free loopback
+/// port (ready to serve), an HTTP client for it, and the data services over the same database with the demo bank seeded.
+/// Disposing stops the server, destroys the cluster and deletes the directory.
+/// </summary>
+internal sealed class BenchRig : IAsyncDisposable
+{
+    private BenchRig(DirectoryInfo work, EmbeddedPostgresCluster cluster, Process server, string issuer, HttpClient http, ServiceProvider services)
+    {
+        Work = work;
+        Cluster = cluster;
+        Server = server;
+        Issuer = issuer;
+        Http = http;
+        Services = services;
+    }
+
+    public DirectoryInfo Work { get; }
+
+    public EmbeddedPostgresCluster Cluster { get; }
+
+    public Process Server { get; }
+
+    public string Issuer { get; }
+
+    public HttpClient Http { get; }
+
+    public ServiceProvider Services { get; }
+
+    public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
+
+    /// <summary>
+    /// Starts it all for the server <paramref name="serverDll"/>, in a temporary directory named from <paramref name="workPrefix"/>,
+    /// the HTTP client's pooled connections living <paramref name="connectionLifetime"/>, and extra server settings as arguments.
+    /// </summary>
+    public static async Task<BenchRig> StartAsync(string serverDll, string workPrefix, TimeSpan connectionLifetime, params string[] settings)
+    {
+        var work = Directory.CreateTempSubdirectory(workPrefix);
+        File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
+
+        var cluster = new EmbeddedPostgresCluster(new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.FullName, "pg"), Durable = true });
+        await cluster.StartAsync();
+        var port = BenchHarness.FreePort();
+        var issuer = $"http://127.0.0.1:{port}";
+        var server = BenchHarness.StartServer(serverDll, cluster.ConnectionString, port, work.FullName, settings);
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128, PooledConnectionLifetime = connectionLifetime }) { BaseAddress = new Uri(issuer) };
+        ServiceProvider? services = null;
+        try
+        {
+            await BenchHarness.WaitReadyAsync(http);
+            services = new ServiceCollection()
+                .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+                .AddSingleton(TimeProvider.System)
+                .AddOptions<DatabaseOptions>().Services
+                .AddBankLinkData(cluster.ConnectionString)
+                .AddDemoBank()
+                .BuildServiceProvider();
+            await services.GetRequiredService<DemoBankSeeder>().SeedAsync();
+            return new BenchRig(work, cluster, server, issuer, http, services);
+        }
+        catch
+        {
+            http.Dispose();
+            await StopAsync(work, cluster, server);
+            throw;
+        }
+    }
+
+    /// <summary><see cref="BenchHarness.RunAsync"/> against this server and PostgreSQL.</summary>
+    public Task<Result> RunAsync(int concurrency, int seconds, Func<Task<bool>> request) => BenchHarness.RunAsync(Server, Cluster, concurrency, seconds, request);
+
+    /// <summary>A client of the sandbox provider, registered through the real registration endpoint with a fresh onboarding token.</summary>
+    public async Task<(string ClientId, Jwk Key)> RegisterClientAsync()
+    {
+        var (onboarding, _) = await Services.GetRequiredService<OnboardingTokenStore>().IssueAsync(SandboxProvider.Id, "Benchmark", "bench", CancellationToken.None);
+        return await BenchClient.RegisterAsync(Http, onboarding.Value);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await StopAsync(Work, Cluster, Server);
+    }
+
+    private static async Task StopAsync(DirectoryInfo work, EmbeddedPostgresCluster cluster, Process server)
+    {
+        try
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            await cluster.DestroyAsync();
+            work.Delete(recursive: true);
+        }
+        finally
+        {
+            server.Dispose();
+            await cluster.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>What every benchmark client shares: its redirect URI and PKCE pair, and its registration (ES256, private_key_jwt).</summary>
+internal static class BenchClient
+{
+    public const string RedirectUri = "https://bench.example/cb";
+    public const string Verifier = "benchmark-verifier-that-is-long-enough-for-pkce-rules";
+    public static readonly string Challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Registers a client with a new signing key through /connect/register; its client id and the key.</summary>
+    public static async Task<(string ClientId, Jwk Key)> RegisterAsync(HttpClient http, string onboardingToken)
+    {
+        var key = Jwk.FromECDsa(ECDsa.Create(ECCurve.NamedCurves.nistP256), "bench", includePrivate: true);
+        var metadata = new JsonObject
+        {
+            ["client_name"] = "Benchmark", ["redirect_uris"] = new JsonArray(RedirectUri), ["token_endpoint_auth_method"] = "private_key_jwt",
+            ["grant_types"] = new JsonArray("authorization_code", "refresh_token"), ["scope"] = "openid balance transactions",
+            ["jwks"] = JsonNode.Parse($$"""{"keys":[{{key.ToPublicJson()}}]}"""),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/register") { Content = new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", onboardingToken);
+        var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("client_id").GetString()!, key);
     }
 }

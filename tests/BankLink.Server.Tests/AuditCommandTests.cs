@@ -16,25 +16,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (previousOut, previousError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await BankLinkCommands.InvokeAsync([.. args, "--ConnectionStrings:BankLink=" + _database.ConnectionString],
-                _ => throw new InvalidOperationException("the server must not start for a command"));
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => ServerCommand.RunAsync(_database.ConnectionString, args);
 
     private async Task<long> AppendAsync(Guid customerId, int count)
     {

@@ -15,8 +15,7 @@ public sealed class CommandTests : IAsyncLifetime
 
     private string ConnectionArgument => "--ConnectionStrings:BankLink=" + _database.ConnectionString;
 
-    private static Task<int> RunAsync(params string[] args) =>
-        BankLinkCommands.InvokeAsync(args, _ => throw new InvalidOperationException("the server must not start for a command"));
+    private static Task<int> RunAsync(params string[] args) => ServerCommand.InvokeAsync(args);
 
     [Fact]
     public async Task Migrate_EmptyDatabase_AppliesScriptsThenIsANoOp()
@@ -84,5 +83,49 @@ public sealed class CommandTests : IAsyncLifetime
     {
         Assert.Equal(ExitCodes.PostgresMissing, await RunAsync("migrate", "--BankLink:EmbeddedDatabase:BinDirectory=/nonexistent/bin",
             "--BankLink:EmbeddedDatabase:DataDirectory=" + Path.Combine(Path.GetTempPath(), "banklink-unused-" + Guid.NewGuid().ToString("N"))));
+    }
+}
+
+/// <summary>
+/// The server binary's commands, run in-process exactly as the command line would run them (the server itself must not
+/// start), for the command tests: bare, or against a database with what the command printed captured.
+/// </summary>
+internal static class ServerCommand
+{
+    /// <summary>The command with <paramref name="args"/> as given; the console is left alone.</summary>
+    public static Task<int> InvokeAsync(string[] args) =>
+        BankLinkCommands.InvokeAsync(args, _ => throw new InvalidOperationException("the server must not start for a command"));
+
+    /// <summary>The command against <paramref name="connectionString"/>, its standard output and standard error captured apart.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string connectionString, string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CaptureAsync(connectionString, args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The command against <paramref name="connectionString"/>, its standard output and standard error captured as one text.</summary>
+    public static async Task<(int ExitCode, string Output)> RunMergedAsync(string connectionString, string[] args)
+    {
+        var output = new StringWriter();
+        var exit = await CaptureAsync(connectionString, args, output, output);
+        return (exit, output.ToString());
+    }
+
+    private static async Task<int> CaptureAsync(string connectionString, string[] args, TextWriter output, TextWriter error)
+    {
+        var (previousOut, previousError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            return await InvokeAsync([.. args, "--ConnectionStrings:BankLink=" + connectionString]);
+        }
+        finally
+        {
+            Console.SetOut(previousOut);
+            Console.SetError(previousError);
+        }
     }
 }

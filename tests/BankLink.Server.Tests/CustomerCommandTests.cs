@@ -280,25 +280,7 @@ public abstract partial class OperatorCommandTestBase : IAsyncLifetime
 
     public Task DisposeAsync() => Database.DisposeAsync();
 
-    protected async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (previousOut, previousError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await BankLinkCommands.InvokeAsync([.. args, "--ConnectionStrings:BankLink=" + Database.ConnectionString],
-                _ => throw new InvalidOperationException("the server must not start for a command"));
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
+    protected Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => ServerCommand.RunAsync(Database.ConnectionString, args);
 
     /// <summary>The id in a command's "pending approval ID" line (which must be there).</summary>
     protected static Guid PendingId(string output)

@@ -21,24 +21,7 @@ public sealed class CustomerSecurityCommandTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var (previousOut, previousError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(output);
-        try
-        {
-            var exit = await BankLinkCommands.InvokeAsync([.. args, "--ConnectionStrings:BankLink=" + _database.ConnectionString],
-                _ => throw new InvalidOperationException("the server must not start for a command"));
-            return (exit, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => ServerCommand.RunMergedAsync(_database.ConnectionString, args);
 
     private async Task<string> VendorFileAsync(string content)
     {

@@ -23,19 +23,8 @@ public sealed partial class OnboardingTokenCommandTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            var exit = await BankLinkCommands.InvokeAsync([.. args, "--ConnectionStrings:BankLink=" + _database.ConnectionString],
-                _ => throw new InvalidOperationException("the server must not start for a command"));
-            return (exit, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
+        var (exit, output, _) = await ServerCommand.RunAsync(_database.ConnectionString, args);
+        return (exit, output);
     }
 
     [Fact]

@@ -17,35 +17,25 @@ public static class ProviderOperationEvents
 }
 
 /// <summary>
-/// The checks every operation makes itself, before it touches anything (defence in depth behind the HTTP policies):
-/// the actor's role, then the reason of a mutation.
+/// The provider-side operations' short forms of <see cref="OperatorGuard"/> (role, then reason), plus their audit event
+/// and free-text rules.
 /// </summary>
 internal static class OperatorChecks
 {
-    public static void RequireRole(OperatorActor actor, OperatorRole needed)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.Role.Allows(needed))
-        {
-            throw new OperationRefusedException("forbidden", $"This needs the {needed.ToName()} role.");
-        }
-    }
+    public static void RequireRole(OperatorActor actor, OperatorRole needed) => OperatorGuard.RequireRole(actor, needed, "This");
 
     /// <summary>Role and reason of a mutation; returns the normalised reason that goes into the audit trail.</summary>
     public static string RequireMutation(OperatorActor actor, OperatorRole needed, string? reason)
     {
-        RequireRole(actor, needed);
-        return OperatorReason.TryNormalize(reason, out var normalized)
-            ? normalized
-            : throw new OperationRefusedException("invalid_reason",
-                $"Give a reason of {OperatorReason.MinLength} to {OperatorReason.MaxLength} characters without control characters.");
+        OperatorGuard.RequireRole(actor, needed, "This");
+        return OperatorGuard.RequireReason(reason);
     }
 
-    public static OperationRefusedException NotFound(string what) => new("not_found", what);
+    public static OperationRefusedException NotFound(string what) => OperatorGuard.Missing(what);
 
-    public static OperationRefusedException Conflict(string what) => new("conflict", what);
+    public static OperationRefusedException Conflict(string what) => new(OperatorGuard.Conflict, what);
 
-    public static OperationRefusedException Invalid(string what) => new("invalid_request", what);
+    public static OperationRefusedException Invalid(string what) => new(OperatorGuard.InvalidRequest, what);
 
     /// <summary>An operator's audit event: the reason always first in its detail.</summary>
     public static AuditEvent Event(string type, DateTimeOffset at, OperatorActor actor, string reason, Guid? providerId, JsonObject? more = null, string? clientId = null)

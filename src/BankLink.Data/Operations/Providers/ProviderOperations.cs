@@ -107,10 +107,7 @@ public sealed class ProviderOperations(NpgsqlDataSource dataSource, AuditTrail a
             throw OperatorChecks.Conflict($"Provider {providerId} is suspended already.");
         }
 
-        await ExecuteAsync(connection, transaction, "UPDATE providers SET status = 'suspended' WHERE id = $1", cancellationToken, providerId);
-        var clients = await ClientIdsAsync(connection, transaction,
-            "UPDATE clients SET status = 'suspended', updated_at = $2 WHERE provider_id = $1 AND status = 'active' RETURNING client_id",
-            providerId, now, cancellationToken);
+        var clients = await SetStatusAsync(connection, transaction, providerId, ProviderStatus.Active, ProviderStatus.Suspended, now, cancellationToken);
 
         // Every client the provider ever registered (a deleted one's tokens too): set-based, one statement (STYLE.md 9).
         var revoked = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -140,7 +137,7 @@ public sealed class ProviderOperations(NpgsqlDataSource dataSource, AuditTrail a
             revoked.GetValueOrDefault("refresh_token"), pushed);
         await audit.AppendAsync(connection, transaction, OperatorChecks.Event(ProviderOperationEvents.ProviderSuspended, now, actor, why, providerId, new JsonObject
         {
-            ["clientsSuspended"] = new JsonArray([.. clients.Select(c => (JsonNode)c)]),
+            ["clientsSuspended"] = JsonList(clients),
             ["accessTokensRevoked"] = result.AccessTokensRevoked,
             ["authorizationCodesRevoked"] = result.AuthorizationCodesRevoked,
             ["refreshTokensRevoked"] = result.RefreshTokensRevoked,
@@ -164,13 +161,10 @@ public sealed class ProviderOperations(NpgsqlDataSource dataSource, AuditTrail a
             throw OperatorChecks.Conflict($"Provider {providerId} is not suspended.");
         }
 
-        await ExecuteAsync(connection, transaction, "UPDATE providers SET status = 'active' WHERE id = $1", cancellationToken, providerId);
-        var clients = await ClientIdsAsync(connection, transaction,
-            "UPDATE clients SET status = 'active', updated_at = $2 WHERE provider_id = $1 AND status = 'suspended' RETURNING client_id",
-            providerId, now, cancellationToken);
+        var clients = await SetStatusAsync(connection, transaction, providerId, ProviderStatus.Suspended, ProviderStatus.Active, now, cancellationToken);
         await audit.AppendAsync(connection, transaction, OperatorChecks.Event(ProviderOperationEvents.ProviderReinstated, now, actor, why, providerId, new JsonObject
         {
-            ["clientsReinstated"] = new JsonArray([.. clients.Select(c => (JsonNode)c)]),
+            ["clientsReinstated"] = JsonList(clients),
         }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return clients;
@@ -253,6 +247,8 @@ public sealed class ProviderOperations(NpgsqlDataSource dataSource, AuditTrail a
             ["after"] = RecipientJson(after),
         }), cancellationToken);
 
+    private static JsonArray JsonList(IEnumerable<string> items) => [.. items.Select(i => (JsonNode)i)];
+
     private static JsonObject? RecipientJson(ProviderRecipient? recipient) => recipient is null ? null : new JsonObject
     {
         ["name"] = recipient.Name,
@@ -296,12 +292,21 @@ public sealed class ProviderOperations(NpgsqlDataSource dataSource, AuditTrail a
             : throw OperatorChecks.NotFound($"No provider has the id {providerId}.");
     }
 
-    private static async Task<IReadOnlyList<string>> ClientIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid providerId,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the provider's status to <paramref name="to"/> and moves its clients in <paramref name="from"/> with it (a
+    /// deleted client stays deleted; a client's status names active and suspended as a provider's do).
+    /// </summary>
+    /// <returns>The clients moved, sorted.</returns>
+    private static async Task<IReadOnlyList<string>> SetStatusAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid providerId,
+        ProviderStatus from, ProviderStatus to, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await ExecuteAsync(connection, transaction, "UPDATE providers SET status = $2 WHERE id = $1", cancellationToken, providerId, EnumNames.ToDatabase(to));
+        await using var command = new NpgsqlCommand(
+            "UPDATE clients SET status = $3, updated_at = $2 WHERE provider_id = $1 AND status = $4 RETURNING client_id", connection, transaction);
         command.Parameters.AddWithValue(providerId);
         command.Parameters.AddWithValue(now);
+        command.Parameters.AddWithValue(EnumNames.ToDatabase(to));
+        command.Parameters.AddWithValue(EnumNames.ToDatabase(from));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<string>();
         while (await reader.ReadAsync(cancellationToken))

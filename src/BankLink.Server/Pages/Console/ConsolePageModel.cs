@@ -44,6 +44,30 @@ public abstract class ConsolePageModel : PageModel
     public static string? OneLine(string? raw) =>
         raw is null ? null : string.Join(' ', raw.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
+    /// <summary>A name or person in a four-eyes target: one line, cut at 100 characters.</summary>
+    protected static string Cut(string? text)
+    {
+        var line = OneLine(text) ?? "";
+        return line.Length <= 100 ? line : line[..100] + "…";
+    }
+
+    /// <summary>This page after <paramref name="load"/>; a refusal is shown on it with its status code.</summary>
+    protected async Task<IActionResult> LoadPageAsync(Func<Task> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        try
+        {
+            await load();
+        }
+        catch (OperationRefusedException refused)
+        {
+            Error = refused.Message;
+            Response.StatusCode = StatusOf(refused);
+        }
+
+        return Page();
+    }
+
     /// <summary>
     /// Makes a change: role, then reason, then <paramref name="change"/>; on success a redirect to <paramref name="back"/>
     /// with the notice <paramref name="done"/> or the four-eyes request's id; on a refusal this page with the message.

@@ -58,20 +58,7 @@ public sealed class ConsoleCustomerModel(CustomerDirectory directory, OperatorAc
         _ => null,
     };
 
-    public async Task<IActionResult> OnGetAsync()
-    {
-        try
-        {
-            await LoadAsync();
-        }
-        catch (OperationRefusedException refused)
-        {
-            Error = refused.Message;
-            Response.StatusCode = StatusOf(refused);
-        }
-
-        return Page();
-    }
+    public Task<IActionResult> OnGetAsync() => LoadPageAsync(LoadAsync);
 
     public Task<IActionResult> OnPostRevokeLinkAsync() => ChangeAsync(OperatorRole.Operator, Back, "link-revoked", async (actor, reason) =>
     {
@@ -95,24 +82,24 @@ public sealed class ConsoleCustomerModel(CustomerDirectory directory, OperatorAc
         outcome => outcome.Result is CustomerActionOutcome { Links.LinksRevoked.Count: 0 } ? "no-links" : "all-links-revoked",
         async (actor, reason) =>
         {
-            await LoadAsync();
-            return await actions.RunAsync(actor, CustomerActionExecutor.RevokeAllLinks(CustomerId, $"all links of {Customer!.Customer.LoginId}"), reason, Aborted);
+            var customer = await ReadCustomerAsync();
+            return await actions.RunAsync(actor, CustomerActionExecutor.RevokeAllLinks(CustomerId, $"all links of {customer.Customer.LoginId}"), reason, Aborted);
         }, LoadAsync);
 
     public Task<IActionResult> OnPostLiftStopAsync() => ChangeAsync(OperatorRole.Operator, Back, "stop-lifted", async (actor, reason) =>
     {
-        await LoadAsync();
-        return await actions.RunAsync(actor, CustomerActionExecutor.LiftStop(CustomerId, $"the stop of {Customer!.Customer.LoginId}"), reason, Aborted);
+        var customer = await ReadCustomerAsync();
+        return await actions.RunAsync(actor, CustomerActionExecutor.LiftStop(CustomerId, $"the stop of {customer.Customer.LoginId}"), reason, Aborted);
     }, LoadAsync);
 
     public Task<IActionResult> OnPostDeregisterTokenAsync() => ChangeAsync(OperatorRole.Operator, Back,
         outcome => outcome.Result is CustomerActionOutcome { OtpToken.CustomerCannotLogIn: true } ? "token-deregistered-last" : "token-deregistered",
         async (actor, reason) =>
         {
-            await LoadAsync();
+            var customer = await ReadCustomerAsync();
             var serial = SerialNumber.Normalize(Serial) ?? throw new OperationRefusedException("invalid_request", "A serial number is 10 digits.");
             return await actions.RunAsync(actor, CustomerActionExecutor.DeregisterOtpToken(CustomerId, serial,
-                $"OTP token {serial} of {Customer!.Customer.LoginId}"), reason, Aborted);
+                $"OTP token {serial} of {customer.Customer.LoginId}"), reason, Aborted);
         }, LoadAsync);
 
     public Task<IActionResult> OnPostRecordAccountAsync() => ChangeAsync(OperatorRole.Operator, Back, "account-recorded", async (actor, reason) =>
@@ -123,11 +110,11 @@ public sealed class ConsoleCustomerModel(CustomerDirectory directory, OperatorAc
             "frozen" => AccountStatus.Frozen,
             _ => throw new OperationRefusedException("invalid_request", "Choose what to record: closed (解約) or stopped (凍結)."),
         };
-        await LoadAsync();
-        var account = Customer!.Accounts.FirstOrDefault(a => a.Id == AccountId && a.KnownToCore)
+        var customer = await ReadCustomerAsync();
+        var account = customer.Accounts.FirstOrDefault(a => a.Id == AccountId && a.KnownToCore)
             ?? throw new OperationRefusedException("not_found", "The customer has no account with that id.");
         return await actions.RunAsync(actor, CustomerActionExecutor.RecordAccountClosure(CustomerId, account.Id, status,
-            $"account {account.BranchCode}-{account.MaskedNumber} of {Customer.Customer.LoginId} as {(status == AccountStatus.Closed ? "closed" : "stopped")}"),
+            $"account {account.BranchCode}-{account.MaskedNumber} of {customer.Customer.LoginId} as {(status == AccountStatus.Closed ? "closed" : "stopped")}"),
             reason, Aborted);
     }, LoadAsync);
 
@@ -136,15 +123,22 @@ public sealed class ConsoleCustomerModel(CustomerDirectory directory, OperatorAc
     /// <summary>The active link the form names, from the page's data: not_found for another customer's or an ended link.</summary>
     private async Task<OverviewLink> LinkAsync()
     {
-        await LoadAsync();
-        return Customer!.ActiveLinks.FirstOrDefault(l => l.GrantId == GrantId)
+        var customer = await ReadCustomerAsync();
+        return customer.ActiveLinks.FirstOrDefault(l => l.GrantId == GrantId)
             ?? throw new OperationRefusedException("not_found", "The customer has no active link with that id.");
     }
 
+    /// <summary>The page's data: the customer and the four-eyes requests about them.</summary>
     private async Task LoadAsync()
     {
-        Customer = null;
-        Customer = await directory.GetOverviewAsync(Operator, CustomerId, Aborted);
+        await ReadCustomerAsync();
         Pending = [.. (await queue.ListPendingAsync(Operator, Aborted)).Where(p => p.CustomerId == CustomerId)];
+    }
+
+    /// <summary>The customer alone, all an action needs (it answers with a redirect, so the four-eyes list is not read).</summary>
+    private async Task<CustomerOverview> ReadCustomerAsync()
+    {
+        Customer = null;
+        return Customer = await directory.GetOverviewAsync(Operator, CustomerId, Aborted);
     }
 }

@@ -41,16 +41,6 @@ public sealed class ConsoleCustomersModel(CustomerDirectory directory) : Console
             return Page();
         }
 
-        try
-        {
-            Results = await directory.SearchAsync(Operator, kind.By, Term, Aborted);
-        }
-        catch (OperationRefusedException refused)
-        {
-            Error = refused.Message;
-            Response.StatusCode = StatusOf(refused);
-        }
-
-        return Page();
+        return await LoadPageAsync(async () => Results = await directory.SearchAsync(Operator, kind.By, Term, Aborted));
     }
 }

@@ -43,20 +43,7 @@ public sealed class ConsoleOnboardingTokensModel(ProviderOperations providers, O
         _ => null,
     };
 
-    public async Task<IActionResult> OnGetAsync()
-    {
-        try
-        {
-            await LoadAsync();
-        }
-        catch (OperationRefusedException refused)
-        {
-            Error = refused.Message;
-            Response.StatusCode = StatusOf(refused);
-        }
-
-        return Page();
-    }
+    public Task<IActionResult> OnGetAsync() => LoadPageAsync(LoadAsync);
 
     public Task<IActionResult> OnPostIssueAsync() => ChangeAndAnswerAsync(OperatorRole.Admin, async (actor, reason) =>
     {
@@ -64,21 +51,19 @@ public sealed class ConsoleOnboardingTokensModel(ProviderOperations providers, O
         var provider = Provider ?? throw new OperationRefusedException("invalid_request", "Choose the provider the token is for.");
         var person = OneLine(PersonName) ?? "";
         return await actions.RunAsync(actor, ProviderActionExecutor.IssueOnboardingToken(provider.Id, person,
-            $"onboarding token for {(person.Length > 100 ? person[..100] + "…" : person)} of {provider.Name}"), reason, Aborted);
+            $"onboarding token for {Cut(person)} of {provider.Name}"), reason, Aborted);
     }, ShowSecretAsync, LoadAsync);
 
     public Task<IActionResult> OnPostRenewAsync() => ChangeAndAnswerAsync(OperatorRole.Admin, async (actor, reason) =>
     {
         var token = await TokenAsync();
-        return await actions.RunAsync(actor, ProviderActionExecutor.RenewOnboardingToken(token.Id, token.ProviderId,
-            $"onboarding token {token.Id} of {token.PersonName} ({Provider!.Name})"), reason, Aborted);
+        return await actions.RunAsync(actor, ProviderActionExecutor.RenewOnboardingToken(token.Id, token.ProviderId, Target(token)), reason, Aborted);
     }, ShowSecretAsync, LoadAsync);
 
     public Task<IActionResult> OnPostRevokeAsync() => ChangeAsync(OperatorRole.Admin, Back, "revoked", async (actor, reason) =>
     {
         var token = await TokenAsync();
-        return await actions.RunAsync(actor, ProviderActionExecutor.RevokeOnboardingToken(token.Id, token.ProviderId,
-            $"onboarding token {token.Id} of {token.PersonName} ({Provider!.Name})"), reason, Aborted);
+        return await actions.RunAsync(actor, ProviderActionExecutor.RevokeOnboardingToken(token.Id, token.ProviderId, Target(token)), reason, Aborted);
     }, LoadAsync);
 
     private string Back => ProviderId is { } id ? $"/console/onboarding-tokens?provider={id:D}" : "/console/onboarding-tokens";
@@ -104,22 +89,24 @@ public sealed class ConsoleOnboardingTokensModel(ProviderOperations providers, O
             ?? throw new OperationRefusedException("not_found", "The provider has no onboarding token with that id.");
     }
 
+    /// <summary>A token in a four-eyes target (the token loaded by <see cref="TokenAsync"/>, so the provider is too).</summary>
+    private string Target(OnboardingTokenView token) => $"onboarding token {token.Id} of {token.PersonName} ({Provider!.Name})";
+
     private async Task LoadAsync()
     {
         Providers = await providers.ListAsync(Operator, Aborted);
         Provider = null;
         Tokens = [];
+        if (ProviderId is null && Providers.Count == 1)
+        {
+            // One provider (the sandbox alone): no need to choose.
+            ProviderId = Providers[0].Id;
+        }
+
         if (ProviderId is { } id)
         {
             Provider = Providers.FirstOrDefault(p => p.Id == id) ?? throw new OperationRefusedException("not_found", "No provider has that id.");
             Tokens = await tokens.ListAsync(Operator, id, Aborted);
-        }
-        else if (Providers.Count == 1)
-        {
-            // One provider (the sandbox alone): no need to choose.
-            ProviderId = Providers[0].Id;
-            Provider = Providers[0];
-            Tokens = await tokens.ListAsync(Operator, Providers[0].Id, Aborted);
         }
     }
 }

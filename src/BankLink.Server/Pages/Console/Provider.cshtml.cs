@@ -53,52 +53,37 @@ public sealed class ConsoleProviderModel(ProviderOperations providers, OperatorA
         _ => null,
     };
 
-    public async Task<IActionResult> OnGetAsync()
-    {
-        try
-        {
-            await LoadAsync();
-        }
-        catch (OperationRefusedException refused)
-        {
-            Error = refused.Message;
-            Response.StatusCode = StatusOf(refused);
-        }
-
-        return Page();
-    }
+    public Task<IActionResult> OnGetAsync() => LoadPageAsync(LoadAsync);
 
     public Task<IActionResult> OnPostSuspendAsync() => ChangeAsync(OperatorRole.Admin, Back, "suspended", async (actor, reason) =>
     {
-        await LoadAsync();
-        if (Provider!.Status == ProviderStatus.Suspended)
+        var provider = await ReadProviderAsync();
+        if (provider.Status == ProviderStatus.Suspended)
         {
             throw new OperationRefusedException("conflict", "The provider is suspended already.");
         }
 
         return await actions.RunAsync(actor, ProviderActionExecutor.SuspendProvider(ProviderId, RevokeRefreshTokens,
-            $"provider {Provider.Name} ({Provider.NameJa}){(RevokeRefreshTokens ? ", refresh tokens revoked too" : "")}"), reason, Aborted);
+            $"provider {provider.Name} ({provider.NameJa}){(RevokeRefreshTokens ? ", refresh tokens revoked too" : "")}"), reason, Aborted);
     }, LoadAsync);
 
     public Task<IActionResult> OnPostReinstateAsync() => ChangeAsync(OperatorRole.Admin, Back, "reinstated", async (actor, reason) =>
     {
-        await LoadAsync();
-        return await actions.RunAsync(actor, ProviderActionExecutor.ReinstateProvider(ProviderId, $"provider {Provider!.Name} ({Provider.NameJa})"), reason, Aborted);
+        var provider = await ReadProviderAsync();
+        return await actions.RunAsync(actor, ProviderActionExecutor.ReinstateProvider(ProviderId, $"provider {provider.Name} ({provider.NameJa})"), reason, Aborted);
     }, LoadAsync);
 
     public Task<IActionResult> OnPostAddRecipientAsync() => ChangeAsync(OperatorRole.Admin, Back, "recipient-added", async (actor, reason) =>
     {
-        await LoadAsync();
-        var input = new ChainedRecipientInput(Name, NameJa, Purpose, PurposeJa);
-        return await actions.RunAsync(actor, ProviderActionExecutor.AddChainedRecipient(ProviderId, input,
-            $"new chained recipient '{Cut(Name)}' of {Provider!.Name}"), reason, Aborted);
+        var provider = await ReadProviderAsync();
+        return await actions.RunAsync(actor, ProviderActionExecutor.AddChainedRecipient(ProviderId, RecipientInput,
+            $"new chained recipient '{Cut(Name)}' of {provider.Name}"), reason, Aborted);
     }, LoadAsync);
 
     public Task<IActionResult> OnPostChangeRecipientAsync() => ChangeAsync(OperatorRole.Admin, Back, "recipient-changed", async (actor, reason) =>
     {
         var recipient = await RecipientAsync();
-        var input = new ChainedRecipientInput(Name, NameJa, Purpose, PurposeJa);
-        return await actions.RunAsync(actor, ProviderActionExecutor.ChangeChainedRecipient(ProviderId, recipient.Id, input,
+        return await actions.RunAsync(actor, ProviderActionExecutor.ChangeChainedRecipient(ProviderId, recipient.Id, RecipientInput,
             $"chained recipient '{Cut(recipient.Name)}' of {Provider!.Name}"), reason, Aborted);
     }, LoadAsync);
 
@@ -111,24 +96,27 @@ public sealed class ConsoleProviderModel(ProviderOperations providers, OperatorA
 
     private string Back => $"/console/providers/{ProviderId:D}";
 
-    /// <summary>A name in a four-eyes target: one line, short.</summary>
-    private static string Cut(string? text)
-    {
-        var line = OneLine(text) ?? "";
-        return line.Length <= 100 ? line : line[..100] + "…";
-    }
+    /// <summary>The chained recipient the form describes.</summary>
+    private ChainedRecipientInput RecipientInput => new(Name, NameJa, Purpose, PurposeJa);
 
     private async Task<ProviderRecipient> RecipientAsync()
     {
-        await LoadAsync();
-        return Provider!.ChainedRecipients.FirstOrDefault(r => r.Id == RecipientId)
+        var provider = await ReadProviderAsync();
+        return provider.ChainedRecipients.FirstOrDefault(r => r.Id == RecipientId)
             ?? throw new OperationRefusedException("not_found", "The provider has no chained recipient with that id.");
     }
 
+    /// <summary>The page's data: the provider and the four-eyes requests about it.</summary>
     private async Task LoadAsync()
     {
-        Provider = null;
-        Provider = await providers.GetAsync(Operator, ProviderId, Aborted);
+        await ReadProviderAsync();
         Pending = [.. (await queue.ListPendingAsync(Operator, Aborted)).Where(p => p.ProviderId == ProviderId)];
+    }
+
+    /// <summary>The provider alone, all an action needs (it answers with a redirect, so the four-eyes list is not read).</summary>
+    private async Task<ProviderDetails> ReadProviderAsync()
+    {
+        Provider = null;
+        return Provider = await providers.GetAsync(Operator, ProviderId, Aborted);
     }
 }

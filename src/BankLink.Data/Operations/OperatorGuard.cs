@@ -1,6 +1,6 @@
 using BankLink.Domain.Operators;
 
-namespace BankLink.Data.Operations.Customers;
+namespace BankLink.Data.Operations;
 
 /// <summary>
 /// The checks every operator operation makes before it touches anything, in this order: the role (a viewer learns
